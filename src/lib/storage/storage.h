@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Storage: one table of operations, three backends (zfs, btrfs, dir).
+ *
+ * A pool's jailor dataset is opened as a `struct storage`; everything below
+ * it is addressed by a dataset name relative to it ("jails/web/root").
+ * Every dataset is visible at storage_path(s, ds) = <root>/<ds> (for dir
+ * clones, once mounted with storage_mount).  A NULL op means the backend
+ * cannot do it, and storage_* returns -EOPNOTSUPP with a clear message.
+ *
+ * Snapshot semantics follow ZFS everywhere: snapshots are read-only, named
+ * "ds@snap" in messages, rollback removes later snapshots, a snapshot with
+ * clones cannot be destroyed, destroy of a dataset is recursive over its
+ * children and snapshots but refuses (EBUSY, naming them) when clones of its
+ * snapshots exist elsewhere.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../error.h"
+
+enum storage_backend {
+        STORAGE_ZFS,
+        STORAGE_BTRFS,
+        STORAGE_DIR,
+        _STORAGE_BACKEND_MAX,
+};
+
+struct storage_snapshot {
+        char *name;        /* the part after '@' */
+        int64_t created;   /* seconds since the epoch */
+        uint64_t used;     /* bytes held only by this snapshot (best effort) */
+};
+
+struct storage;
+
+struct storage_ops {
+        const char *name; /* "zfs", "btrfs", "dir" */
+
+        /* Creates the jailor dataset itself (s->dataset / s->root) when missing. */
+        int (*init)(struct storage *s, struct jailor_error *err);
+        /* Creates an empty dataset; its parent must exist; EEXIST if it does. */
+        int (*create)(struct storage *s, const char *ds, struct jailor_error *err);
+        /* Destroys ds, its child datasets and all their snapshots. */
+        int (*destroy)(struct storage *s, const char *ds, struct jailor_error *err);
+        int (*exists)(struct storage *s, const char *ds);  /* 1, 0 or -errno */
+
+        int (*snapshot)(struct storage *s, const char *ds, const char *snap,
+                        struct jailor_error *err);
+        /* Oldest first.  Free with storage_snapshots_free(). */
+        int (*snapshot_list)(struct storage *s, const char *ds, struct storage_snapshot **ret,
+                             size_t *ret_n, struct jailor_error *err);
+        int (*snapshot_destroy)(struct storage *s, const char *ds, const char *snap,
+                                struct jailor_error *err);
+        int (*snapshot_rename)(struct storage *s, const char *ds, const char *old_snap,
+                               const char *new_snap, struct jailor_error *err);
+        /* Returns ds to snap; snapshots newer than snap are destroyed. */
+        int (*rollback)(struct storage *s, const char *ds, const char *snap,
+                        struct jailor_error *err);
+
+        /* A writable copy-on-write clone of src@snap as the new dataset dst. */
+        int (*clone)(struct storage *s, const char *src, const char *snap, const char *dst,
+                     struct jailor_error *err);
+        /* "ds@snap" this dataset was cloned from, or NULL (*ret = NULL). */
+        int (*origin)(struct storage *s, const char *ds, char **ret, struct jailor_error *err);
+        /* Datasets cloned from any snapshot of ds (NULL-terminated vector). */
+        int (*dependants)(struct storage *s, const char *ds, char ***ret,
+                          struct jailor_error *err);
+        /* A full, independent copy of src's current content as the new dataset dst. */
+        int (*copy)(struct storage *s, const char *src, const char *dst, struct jailor_error *err);
+        /* Renames ds (with children and snapshots); clones of it keep working. */
+        int (*rename)(struct storage *s, const char *old_ds, const char *new_ds,
+                      struct jailor_error *err);
+
+        /* Bytes used by ds (with children) and bytes still available to it. */
+        int (*space)(struct storage *s, const char *ds, uint64_t *ret_used, uint64_t *ret_avail,
+                     struct jailor_error *err);
+        /* Quota in bytes, 0 = none. */
+        int (*set_quota)(struct storage *s, const char *ds, uint64_t bytes,
+                         struct jailor_error *err);
+        int (*set_readonly)(struct storage *s, const char *ds, bool readonly,
+                            struct jailor_error *err);
+
+        /* User properties (key: [a-z0-9_.-]+), stored with the dataset. */
+        int (*prop_set)(struct storage *s, const char *ds, const char *key, const char *value,
+                        struct jailor_error *err);
+        /* *ret = NULL when the property is not set. */
+        int (*prop_get)(struct storage *s, const char *ds, const char *key, char **ret,
+                        struct jailor_error *err);
+
+        /* Makes the content visible at storage_path(); NULL when always visible. */
+        int (*mount)(struct storage *s, const char *ds, struct jailor_error *err);
+        int (*umount)(struct storage *s, const char *ds, struct jailor_error *err);
+};
+
+struct storage {
+        const struct storage_ops *ops;
+        enum storage_backend backend;
+        char *pool;      /* zpool name, or the pool directory */
+        char *dataset;   /* zfs: "<zpool>/jailor"; NULL for btrfs and dir */
+        char *root;      /* where the jailor dataset is mounted */
+};
+
+extern const struct storage_ops storage_zfs_ops;
+extern const struct storage_ops storage_btrfs_ops;
+extern const struct storage_ops storage_dir_ops;
+
+const char *storage_backend_name(enum storage_backend b);
+int storage_backend_from_name(const char *name); /* enum value or -EINVAL */
+
+/*
+ * Opens the jailor dataset of a pool: for zfs `pool` is the zpool name and the
+ * jailor dataset is "<pool>/jailor"; for btrfs and dir `pool` is a directory
+ * and the jailor dataset is "<pool>/jailor".  Does not create anything;
+ * storage_init() does.
+ */
+int storage_open(enum storage_backend backend, const char *pool, struct storage **ret,
+                 struct jailor_error *err);
+void storage_free(struct storage *s);
+
+/* <root>/<ds>; NULL on out of memory. */
+char *storage_path(const struct storage *s, const char *ds);
+
+/* Checked wrappers: validate dataset and snapshot names, then call the op. */
+int storage_init(struct storage *s, struct jailor_error *err);
+int storage_create(struct storage *s, const char *ds, struct jailor_error *err);
+int storage_destroy(struct storage *s, const char *ds, struct jailor_error *err);
+int storage_exists(struct storage *s, const char *ds);
+int storage_snapshot(struct storage *s, const char *ds, const char *snap, struct jailor_error *err);
+int storage_snapshot_list(struct storage *s, const char *ds, struct storage_snapshot **ret,
+                          size_t *ret_n, struct jailor_error *err);
+int storage_snapshot_destroy(struct storage *s, const char *ds, const char *snap,
+                             struct jailor_error *err);
+int storage_snapshot_rename(struct storage *s, const char *ds, const char *old_snap,
+                            const char *new_snap, struct jailor_error *err);
+int storage_rollback(struct storage *s, const char *ds, const char *snap, struct jailor_error *err);
+int storage_clone(struct storage *s, const char *src, const char *snap, const char *dst,
+                  struct jailor_error *err);
+int storage_origin(struct storage *s, const char *ds, char **ret, struct jailor_error *err);
+int storage_dependants(struct storage *s, const char *ds, char ***ret, struct jailor_error *err);
+int storage_copy(struct storage *s, const char *src, const char *dst, struct jailor_error *err);
+int storage_rename(struct storage *s, const char *old_ds, const char *new_ds,
+                   struct jailor_error *err);
+int storage_space(struct storage *s, const char *ds, uint64_t *ret_used, uint64_t *ret_avail,
+                  struct jailor_error *err);
+int storage_set_quota(struct storage *s, const char *ds, uint64_t bytes, struct jailor_error *err);
+int storage_set_readonly(struct storage *s, const char *ds, bool readonly,
+                         struct jailor_error *err);
+int storage_prop_set(struct storage *s, const char *ds, const char *key, const char *value,
+                     struct jailor_error *err);
+int storage_prop_get(struct storage *s, const char *ds, const char *key, char **ret,
+                     struct jailor_error *err);
+int storage_mount(struct storage *s, const char *ds, struct jailor_error *err);
+int storage_umount(struct storage *s, const char *ds, struct jailor_error *err);
+
+void storage_snapshots_free(struct storage_snapshot *snaps, size_t n);

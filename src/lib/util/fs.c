@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: MIT */
+#include "fs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+int fsync_parent_dir(const char *path)
+{
+        _cleanup_free_ char *copy = strdup(path);
+        _cleanup_close_ int fd = -EBADF;
+        char *slash;
+
+        if (!copy)
+                return -ENOMEM;
+        slash = strrchr(copy, '/');
+        if (!slash)
+                strcpy(copy, ".");
+        else if (slash == copy)
+                slash[1] = '\0';
+        else
+                *slash = '\0';
+        fd = open(copy, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        if (fsync(fd) < 0)
+                return -errno;
+        return 0;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+        const char *p = data;
+
+        while (len > 0) {
+                ssize_t n = write(fd, p, len);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                p += n;
+                len -= (size_t)n;
+        }
+        return 0;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
+                      struct jailor_error *err)
+{
+        _cleanup_free_ char *tmp = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
+                return jailor_error_set(err, ENOMEM, "Out of memory");
+
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+        if (fd < 0)
+                return jailor_error_errno(err, errno, "Cannot create '%s'", tmp);
+        r = write_all(fd, data, len);
+        if (r == 0 && fchmod(fd, mode) < 0)
+                r = -errno;
+        if (r == 0 && fsync(fd) < 0)
+                r = -errno;
+        if (r < 0) {
+                unlink(tmp);
+                return jailor_error_errno(err, -r, "Cannot write '%s'", tmp);
+        }
+        if (rename(tmp, path) < 0) {
+                r = -errno;
+                unlink(tmp);
+                return jailor_error_errno(err, -r, "Cannot rename '%s' to '%s'", tmp, path);
+        }
+        r = fsync_parent_dir(path);
+        if (r < 0)
+                return jailor_error_errno(err, -r, "Cannot sync the directory of '%s'", path);
+        return 0;
+}
+
+int read_file(const char *path, char **ret, size_t *ret_len, struct jailor_error *err)
+{
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ char *buf = NULL;
+        size_t len = 0, cap = 4096;
+
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return jailor_error_errno(err, errno, "Cannot open '%s'", path);
+        buf = malloc(cap);
+        if (!buf)
+                return jailor_error_set(err, ENOMEM, "Out of memory");
+        for (;;) {
+                ssize_t n;
+
+                if (len + 1 >= cap) {
+                        char *bigger = realloc(buf, cap * 2);
+                        if (!bigger)
+                                return jailor_error_set(err, ENOMEM, "Out of memory");
+                        buf = bigger;
+                        cap *= 2;
+                }
+                n = read(fd, buf + len, cap - len - 1);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return jailor_error_errno(err, errno, "Cannot read '%s'", path);
+                }
+                if (n == 0)
+                        break;
+                len += (size_t)n;
+        }
+        buf[len] = '\0';
+        if (ret_len)
+                *ret_len = len;
+        *ret = TAKE_PTR(buf);
+        return 0;
+}
+
+int mkdir_p(const char *path, mode_t mode, struct jailor_error *err)
+{
+        _cleanup_free_ char *copy = strdup(path);
+
+        if (!copy)
+                return jailor_error_set(err, ENOMEM, "Out of memory");
+        for (char *p = copy + 1; *p; p++) {
+                if (*p != '/')
+                        continue;
+                *p = '\0';
+                if (mkdir(copy, mode) < 0 && errno != EEXIST)
+                        return jailor_error_errno(err, errno, "Cannot create directory '%s'", copy);
+                *p = '/';
+        }
+        if (mkdir(copy, mode) < 0 && errno != EEXIST)
+                return jailor_error_errno(err, errno, "Cannot create directory '%s'", copy);
+        if (!dir_exists(copy))
+                return jailor_error_set(err, ENOTDIR, "'%s' exists and is not a directory", copy);
+        return 0;
+}
+
+static int rm_rf_at(int parent_fd, const char *name, dev_t dev)
+{
+        struct stat st;
+        int r = 0;
+
+        if (fstatat(parent_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return errno == ENOENT ? 0 : -errno;
+        if (S_ISDIR(st.st_mode)) {
+                _cleanup_closedir_ DIR *d = NULL;
+                struct dirent *de;
+                int fd;
+
+                if (st.st_dev != dev)
+                        return -EXDEV; /* a mount point: never delete into it */
+                fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0)
+                        return -errno;
+                d = fdopendir(fd);
+                if (!d) {
+                        close(fd);
+                        return -errno;
+                }
+                while ((de = readdir(d))) {
+                        int q;
+
+                        if (STREQ(de->d_name, ".") || STREQ(de->d_name, ".."))
+                                continue;
+                        q = rm_rf_at(dirfd(d), de->d_name, dev);
+                        if (q < 0 && r == 0)
+                                r = q;
+                }
+                if (r < 0)
+                        return r;
+                if (unlinkat(parent_fd, name, AT_REMOVEDIR) < 0)
+                        return -errno;
+                return 0;
+        }
+        if (unlinkat(parent_fd, name, 0) < 0 && errno != ENOENT)
+                return -errno;
+        return 0;
+}
+
+int rm_rf(const char *path, struct jailor_error *err)
+{
+        struct stat st;
+        int r;
+
+        if (lstat(path, &st) < 0) {
+                if (errno == ENOENT)
+                        return 0;
+                return jailor_error_errno(err, errno, "Cannot remove '%s'", path);
+        }
+        r = rm_rf_at(AT_FDCWD, path, st.st_dev);
+        if (r < 0)
+                return jailor_error_errno(err, -r, "Cannot remove '%s'", path);
+        return 0;
+}
+
+char *strjoin(const char *first, ...)
+{
+        va_list ap;
+        size_t len = 0;
+        char *out, *p;
+
+        va_start(ap, first);
+        for (const char *s = first; s; s = va_arg(ap, const char *))
+                len += strlen(s);
+        va_end(ap);
+        out = malloc(len + 1);
+        if (!out)
+                return NULL;
+        p = out;
+        va_start(ap, first);
+        for (const char *s = first; s; s = va_arg(ap, const char *))
+                p = stpcpy(p, s);
+        va_end(ap);
+        return out;
+}
+
+char *path_join(const char *a, const char *b)
+{
+        size_t la = strlen(a);
+
+        while (la > 1 && a[la - 1] == '/')
+                la--;
+        while (*b == '/')
+                b++;
+        char *out = malloc(la + 1 + strlen(b) + 1);
+        if (!out)
+                return NULL;
+        memcpy(out, a, la);
+        if (*b) {
+                out[la] = '/';
+                strcpy(out + la + 1, b);
+        } else {
+                out[la] = '\0';
+        }
+        return out;
+}
+
+bool path_exists(const char *path)
+{
+        return access(path, F_OK) == 0;
+}
+
+bool dir_exists(const char *path)
+{
+        struct stat st;
+
+        return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}

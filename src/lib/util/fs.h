@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/* File and path helpers: atomic writes, whole-file reads, trees. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "../error.h"
+
+/*
+ * Writes data to path so that a crash leaves either the old file or the new
+ * one: write a temporary file in the same directory, fsync it, rename it
+ * over path, fsync the directory.
+ */
+int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
+                      struct jailor_error *err);
+
+/* Reads a whole file into a NUL-terminated buffer. */
+int read_file(const char *path, char **ret, size_t *ret_len, struct jailor_error *err);
+
+/* fsyncs the directory that contains path. */
+int fsync_parent_dir(const char *path);
+
+/* mkdir -p; existing directories are fine. */
+int mkdir_p(const char *path, mode_t mode, struct jailor_error *err);
+
+/* rm -rf that never crosses into another mounted file system. */
+int rm_rf(const char *path, struct jailor_error *err);
+
+/* Concatenates the NULL-terminated list of strings; NULL on out of memory. */
+char *strjoin(const char *first, ...) __attribute__((sentinel));
+
+/* "a" + "/" + "b", with exactly one slash between them. */
+char *path_join(const char *a, const char *b);
+
+bool path_exists(const char *path);
+bool dir_exists(const char *path);
