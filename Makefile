@@ -1,0 +1,43 @@
+# A thin front over meson; see README.md.
+BUILD ?= build
+PYTEST ?= /usr/bin/python3 -m pytest
+JAILOR = $(BUILD)/src/cli/jailor
+
+.PHONY: all deps deps-check build docs check unit integration demo install clean
+
+all: build docs
+
+deps:
+	tools/install-deps.sh build
+
+deps-check:
+	tools/install-deps.sh check
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+# docs/properties.md is generated from the property table (src/lib/props).
+docs: build
+	cp $(BUILD)/tools/properties.md docs/properties.md
+
+unit: deps-check build
+	meson test -C $(BUILD) --suite unit --print-errorlogs
+
+integration: deps-check build
+	JAILOR_BUILD_DIR=$(abspath $(BUILD)) $(PYTEST) -p no:cacheprovider tests/integration
+
+# The README's test command: unit tests, then the integration tests as root.
+check: unit integration
+
+demo: build
+	$(JAILOR) activate /var/lib/jailor
+	$(JAILOR) pools
+
+install: build
+	meson install -C $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

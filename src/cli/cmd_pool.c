@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/* jailor activate | deactivate | pools */
+#include <stdio.h>
+
+#include "cli.h"
+#include "output.h"
+#include "pool.h"
+#include "util/cleanup.h"
+
+/* Commands whose whole command line is one POOL argument. */
+static int parse_pool_arg(struct cli *cli, int argc, char **argv, const char **ret)
+{
+        int c;
+
+        while ((c = cli_getopt(cli, argc, argv, "", NULL)) != -1)
+                return c == 'h' ? EXIT_OK : EXIT_USAGE;
+        if (optind != argc - 1)
+                return cli_usage_error(cli, "expected exactly one POOL argument");
+        *ret = argv[optind];
+        return -1;
+}
+
+int cmd_activate(struct cli *cli, int argc, char **argv)
+{
+        struct jailor_error err = {0};
+        const char *pool;
+        int r;
+
+        r = parse_pool_arg(cli, argc, argv, &pool);
+        if (r >= 0)
+                return r;
+        if (pool_activate(&cli->ctx, pool, &err) < 0)
+                return cli_fail(&err);
+        if (!cli->json)
+                printf("Pool '%s' activated\n", pool);
+        return EXIT_OK;
+}
+
+int cmd_deactivate(struct cli *cli, int argc, char **argv)
+{
+        struct jailor_error err = {0};
+        const char *pool;
+        int r;
+
+        r = parse_pool_arg(cli, argc, argv, &pool);
+        if (r >= 0)
+                return r;
+        if (pool_deactivate(&cli->ctx, pool, &err) < 0)
+                return cli_fail(&err);
+        if (!cli->json)
+                printf("Pool '%s' deactivated\n", pool);
+        return EXIT_OK;
+}
+
+static void format_bytes(uint64_t bytes, char *buf, size_t len)
+{
+        static const char units[] = "BKMGTP";
+        double v = (double)bytes;
+        size_t u = 0;
+
+        if (bytes == 0) {
+                snprintf(buf, len, "-");
+                return;
+        }
+        while (v >= 1024 && u + 1 < sizeof(units) - 1) {
+                v /= 1024;
+                u++;
+        }
+        snprintf(buf, len, u ? "%.1f%c" : "%.0f%c", v, units[u]);
+}
+
+static const char *candidate_note(const struct pool_candidate *c)
+{
+        if (c->holds_host_root)
+                return "holds the host's root; not auto-selected";
+        if (c->embedded)
+                return "embedded default";
+        return "";
+}
+
+int cmd_pools(struct cli *cli, int argc, char **argv)
+{
+        static const char *const headers[] = {"POOL", "BACKEND", "ACTIVE", "FREE", "NOTE", NULL};
+        struct jailor_error err = {0};
+        struct pool_candidate *list = NULL;
+        struct table *t;
+        size_t n = 0;
+        int c;
+
+        while ((c = cli_getopt(cli, argc, argv, "", NULL)) != -1)
+                return c == 'h' ? EXIT_OK : EXIT_USAGE;
+        if (optind != argc)
+                return cli_usage_error(cli, "takes no arguments");
+        if (pool_candidates(&cli->ctx, &list, &n, &err) < 0)
+                return cli_fail(&err);
+
+        if (cli->json) {
+                json_t *a = json_array();
+                for (size_t i = 0; i < n; i++)
+                        json_array_append_new(
+                                a, json_pack("{s:s, s:s, s:b, s:b, s:b, s:I}", "pool", list[i].name,
+                                             "backend", storage_backend_name(list[i].backend),
+                                             "active", list[i].active, "embedded",
+                                             list[i].embedded, "holds_host_root",
+                                             list[i].holds_host_root, "free",
+                                             (json_int_t)list[i].avail));
+                output_json(a);
+                json_decref(a);
+                pool_candidates_free(list, n);
+                return EXIT_OK;
+        }
+        t = table_new(headers);
+        for (size_t i = 0; t && i < n; i++) {
+                char free_space[32];
+                const char *row[6];
+
+                format_bytes(list[i].avail, free_space, sizeof(free_space));
+                row[0] = list[i].name;
+                row[1] = storage_backend_name(list[i].backend);
+                row[2] = list[i].active ? "*" : "";
+                row[3] = free_space;
+                row[4] = candidate_note(&list[i]);
+                row[5] = NULL;
+                table_add_row(t, row);
+        }
+        if (t)
+                table_print(t, stdout, TABLE_BORDERED);
+        table_free(t);
+        pool_candidates_free(list, n);
+        return EXIT_OK;
+}

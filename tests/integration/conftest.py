@@ -1,0 +1,107 @@
+"""Fixtures for the integration tests: they run the real jailor binary as
+root, each test in its own JAILOR_CONF_DIR / JAILOR_RUN_DIR / pool under a
+temporary directory, and check that nothing is left on the machine."""
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import backends
+
+REPO = Path(__file__).resolve().parents[2]
+BUILD = Path(os.environ.get("JAILOR_BUILD_DIR", REPO / "build"))
+JAILOR = BUILD / "src" / "cli" / "jailor"
+MUST_WORK = os.environ.get("JAILOR_MUST_WORK") == "1"
+
+
+def skip_or_fail(reason):
+    """A test that cannot run here skips, except in CI where it must work."""
+    if MUST_WORK:
+        pytest.fail(f"JAILOR_MUST_WORK=1 but: {reason}")
+    pytest.skip(reason)
+
+
+class Jailor:
+    """Runs the jailor binary in an isolated environment."""
+
+    def __init__(self, tmp_path):
+        self.conf_dir = tmp_path / "conf"
+        self.run_dir = tmp_path / "run"
+        self.embedded = tmp_path / "embedded"
+        self.env = dict(os.environ)
+        self.env.update(
+            JAILOR_CONF_DIR=str(self.conf_dir),
+            JAILOR_RUN_DIR=str(self.run_dir),
+            JAILOR_EMBEDDED_POOL=str(self.embedded),
+        )
+
+    def run(self, *args, check=True, input=None):
+        proc = subprocess.run(
+            [str(JAILOR), *map(str, args)],
+            env=self.env,
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if check and proc.returncode != 0:
+            raise AssertionError(
+                f"jailor {' '.join(map(str, args))} exited {proc.returncode}\n"
+                f"stdout: {proc.stdout}\nstderr: {proc.stderr}"
+            )
+        return proc
+
+    def fails(self, *args):
+        """Runs a command that must fail; returns its stderr."""
+        proc = self.run(*args, check=False)
+        assert proc.returncode != 0, f"jailor {args} succeeded: {proc.stdout}"
+        return proc.stderr
+
+    def json(self, *args):
+        return json.loads(self.run("--json", *args).stdout)
+
+    def conf(self):
+        path = self.conf_dir / "jailor.conf"
+        return path.read_text() if path.exists() else ""
+
+
+@pytest.fixture
+def jailor(tmp_path):
+    if not JAILOR.exists():
+        pytest.fail(f"{JAILOR} is not built; run make first")
+    return Jailor(tmp_path)
+
+
+@pytest.fixture(params=["dir", "btrfs", "zfs"])
+def pool(request, tmp_path):
+    """A fresh pool of each backend, undone after the test."""
+    make = {"dir": backends.dir_pool, "btrfs": backends.btrfs_pool, "zfs": backends.zfs_pool}
+    try:
+        cm = make[request.param](tmp_path / "pool")
+        p = cm.__enter__()
+    except backends.BackendUnavailable as e:
+        skip_or_fail(str(e))
+    try:
+        yield p
+    finally:
+        cm.__exit__(None, None, None)
+
+
+def _machine_state():
+    mounts = Path("/proc/self/mounts").read_text().splitlines()
+    loops = subprocess.run(["losetup", "-a"], capture_output=True, text=True).stdout.splitlines()
+    fuse = subprocess.run(["pgrep", "-x", "zfs-fuse"], capture_output=True, text=True).stdout.split()
+    return {"mounts": sorted(mounts), "loop devices": sorted(loops), "zfs-fuse": sorted(fuse)}
+
+
+@pytest.fixture(autouse=True)
+def leaves_machine_clean():
+    """Fails a test that leaves a mount, loop device or zfs-fuse daemon behind."""
+    before = _machine_state()
+    yield
+    after = _machine_state()
+    for kind in before:
+        added = set(after[kind]) - set(before[kind])
+        assert not added, f"test left {kind} behind: {sorted(added)}"
