@@ -32,9 +32,12 @@ integration: deps-check build
 # The README's test command: unit tests, then the integration tests as root.
 check: unit integration
 
+# The main job so far: the embedded pool, and a Debian release in it (fetched once).
 demo: build
 	$(JAILOR) activate /var/lib/jailor
 	$(JAILOR) pools
+	$(JAILOR) list -r -h | cut -f1 | grep -qx bookworm || $(JAILOR) fetch -r bookworm
+	$(JAILOR) list -r
 
 install: build
 	meson install -C $(BUILD)

@@ -43,11 +43,14 @@ int cli_usage_error(const struct cli *cli, const char *fmt, ...)
 void cli_print_command_help(const struct cli_command *cmd);
 
 /*
- * Parses the options every command shares (--help, --json) together with the
- * command's own short options.  Returns the option character, -1 at the end,
- * or 'h' after printing help (the caller returns EXIT_OK).  Unknown options
- * return '?' after printing a usage error.
+ * Parses the options every command shares (--help, --json; -h is help unless
+ * the command's shortopts claim it) together with the command's own.
+ * Returns the option character, -1 at the end, OPT_HELP after printing help
+ * (the caller returns EXIT_OK), or '?' after printing a usage error.
  */
+enum { OPT_HELP = 0x101 };
+#define CLI_OPTIONS_DONE(c) ((c) == OPT_HELP ? EXIT_OK : EXIT_USAGE)
+
 int cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
                const struct option *longopts);
 
@@ -57,3 +60,7 @@ int cmd_deactivate(struct cli *cli, int argc, char **argv);
 int cmd_pools(struct cli *cli, int argc, char **argv);
 int cmd_get(struct cli *cli, int argc, char **argv);
 int cmd_set(struct cli *cli, int argc, char **argv);
+int cmd_fetch(struct cli *cli, int argc, char **argv);
+int cmd_list(struct cli *cli, int argc, char **argv);
+int cmd_clean(struct cli *cli, int argc, char **argv);
+int cmd_destroy(struct cli *cli, int argc, char **argv);

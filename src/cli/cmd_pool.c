@@ -13,7 +13,7 @@ static int parse_pool_arg(struct cli *cli, int argc, char **argv, const char **r
         int c;
 
         while ((c = cli_getopt(cli, argc, argv, "", NULL)) != -1)
-                return c == 'h' ? EXIT_OK : EXIT_USAGE;
+                return CLI_OPTIONS_DONE(c);
         if (optind != argc - 1)
                 return cli_usage_error(cli, "expected exactly one POOL argument");
         *ret = argv[optind];
@@ -88,7 +88,7 @@ int cmd_pools(struct cli *cli, int argc, char **argv)
         int c;
 
         while ((c = cli_getopt(cli, argc, argv, "", NULL)) != -1)
-                return c == 'h' ? EXIT_OK : EXIT_USAGE;
+                return CLI_OPTIONS_DONE(c);
         if (optind != argc)
                 return cli_usage_error(cli, "takes no arguments");
         if (pool_candidates(&cli->ctx, &list, &n, &err) < 0)

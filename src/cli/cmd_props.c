@@ -68,7 +68,7 @@ int cmd_get(struct cli *cli, int argc, char **argv)
                 if (c == 'a')
                         all = true;
                 else
-                        return c == 'h' ? EXIT_OK : EXIT_USAGE;
+                        return CLI_OPTIONS_DONE(c);
         }
         if (all && optind == argc - 1) {
                 prop = "all";
@@ -126,7 +126,7 @@ int cmd_set(struct cli *cli, int argc, char **argv)
         int c, r;
 
         while ((c = cli_getopt(cli, argc, argv, "", NULL)) != -1)
-                return c == 'h' ? EXIT_OK : EXIT_USAGE;
+                return CLI_OPTIONS_DONE(c);
         if (argc - optind < 2)
                 return cli_usage_error(cli, "expected %s", cli->cmd->args);
         target = argv[argc - 1];

@@ -10,6 +10,8 @@
 #include "util/cleanup.h"
 #include "version.h"
 
+enum { OPT_JSON = 0x100 };
+
 static const struct cli_command commands[] = {
         {"activate", cmd_activate, "POOL",
          "Make POOL (a ZFS pool name or a directory path) the pool jails live in", NULL},
@@ -21,6 +23,25 @@ static const struct cli_command commands[] = {
          "  -a, --all       print every property, like 'get all'\n"},
         {"set", cmd_set, "PROP=VALUE... JAIL|default",
          "Change properties of a jail or of the defaults (all or nothing)", NULL},
+        {"fetch", cmd_fetch, "-r RELEASE [-f FILE | --url URL --sha256 HEX] [--force] | --list [--all]",
+         "Fetch a release: a Debian suite through debootstrap, or a root file system archive",
+         "  -r, --release REL   the release's name (a Debian suite unless -f/--url)\n"
+         "  -f, --file FILE     a local root file system archive (tar, .gz, .xz, .zst)\n"
+         "      --url URL       download the archive from URL ...\n"
+         "      --sha256 HEX    ... and refuse it unless its SHA-256 is HEX\n"
+         "      --tarball FILE  a Debian suite from packages saved by 'debootstrap\n"
+         "                      --make-tarball' (offline hosts), not from the mirror\n"
+         "      --force         fetch a suite newer than the host's Debian\n"
+         "      --list          the Debian suites that can be fetched\n"
+         "      --all           with --list: also those newer than the host\n"},
+        {"list", cmd_list, "-r [-h]", "List fetched releases",
+         "  -r, --release       list the fetched releases\n"
+         "  -h, --header        script format: tab-separated, no header\n"},
+        {"clean", cmd_clean, "-d", "Remove downloaded files; releases and jails are untouched",
+         "  -d, --download      empty the download area\n"},
+        {"destroy", cmd_destroy, "-r [-R] RELEASE...", "Destroy releases",
+         "  -r, --release       the arguments are releases\n"
+         "  -R, --recursive     also destroy the jails and templates that use them\n"},
 };
 
 static void print_main_help(void)
@@ -77,25 +98,30 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
         struct option all[32];
         char spec[64];
         size_t n = 0;
+        bool own_h;
         int c;
 
         for (; longopts && longopts[n].name && n < ELEMENTSOF(all) - 3; n++)
                 all[n] = longopts[n];
-        all[n++] = (struct option){"help", no_argument, NULL, 'h'};
-        all[n++] = (struct option){"json", no_argument, NULL, 0x100};
+        all[n++] = (struct option){"help", no_argument, NULL, OPT_HELP};
+        all[n++] = (struct option){"json", no_argument, NULL, OPT_JSON};
         all[n] = (struct option){0};
-        /* '+': stop at the first non-option, so "set a=-1 x" is not an option */
-        snprintf(spec, sizeof(spec), "+:h%s", shortopts ? shortopts : "");
+        /*
+         * '+': stop at the first non-option, so "set a=-1 x" is not an option.
+         * -h is help unless the command gives it a meaning (list -h).
+         */
+        own_h = shortopts && strchr(shortopts, 'h');
+        snprintf(spec, sizeof(spec), "+:%s%s", own_h ? "" : "h", shortopts ? shortopts : "");
 
         for (;;) {
                 c = getopt_long(argc, argv, spec, all, NULL);
-                if (c == 0x100) {
+                if (c == OPT_JSON) {
                         cli->json = true;
                         continue;
                 }
-                if (c == 'h') {
+                if (c == OPT_HELP || (c == 'h' && !own_h)) {
                         cli_print_command_help(cli->cmd);
-                        return 'h';
+                        return OPT_HELP;
                 }
                 if (c == '?') {
                         if (optopt)

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <stdarg.h>
+#include <stdint.h>
 
 #include "error.h"
 
@@ -15,6 +16,9 @@
 #define JAILOR_EMBEDDED_POOL "/var/lib/jailor"
 
 typedef void (*jailor_warn_fn)(void *userdata, const char *msg);
+/* Long work reports how far it is: done of total bytes (total 0: unknown). */
+typedef void (*jailor_progress_fn)(void *userdata, const char *what, uint64_t done,
+                                   uint64_t total);
 
 struct jailor_ctx {
         char *conf_dir;       /* $JAILOR_CONF_DIR or /etc/jailor */
@@ -22,6 +26,8 @@ struct jailor_ctx {
         char *embedded_pool;  /* $JAILOR_EMBEDDED_POOL or /var/lib/jailor */
         jailor_warn_fn warn;  /* NULL: warnings are dropped */
         void *warn_data;
+        jailor_progress_fn progress; /* NULL: no progress reports */
+        void *progress_data;
 };
 
 /* Fills ctx from the environment; release with jailor_ctx_done(). */

@@ -79,7 +79,9 @@ def pool(request, tmp_path):
     """A fresh pool of each backend, undone after the test."""
     make = {"dir": backends.dir_pool, "btrfs": backends.btrfs_pool, "zfs": backends.zfs_pool}
     try:
-        cm = make[request.param](tmp_path / "pool")
+        where = tmp_path / "pool"
+        where.mkdir()
+        cm = make[request.param](where)
         p = cm.__enter__()
     except backends.BackendUnavailable as e:
         skip_or_fail(str(e))

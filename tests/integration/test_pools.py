@@ -128,6 +128,7 @@ def test_activate_refuses_a_network_share(jailor, tmp_path):
 def test_warns_when_less_than_10_gib_is_free(jailor, tmp_path):
     import backends
     try:
+        (tmp_path / "small").mkdir()
         cm = backends.btrfs_pool(tmp_path / "small")
         pool = cm.__enter__()
     except backends.BackendUnavailable as e:
@@ -170,6 +171,7 @@ def test_autoselects_the_first_zfs_pool(jailor, tmp_path):
     if zpools():
         pytest.skip("this machine already has ZFS pools; not touching them")
     try:
+        (tmp_path / "z").mkdir()
         cm = backends.zfs_pool(tmp_path / "z")
         pool = cm.__enter__()
     except backends.BackendUnavailable as e:

@@ -22,7 +22,7 @@ enum prop_type {
         PROP_INT,       /* decimal integer within [min, max] */
         PROP_STRING,    /* free text, validated by the prop's own validator */
         PROP_ENUM,      /* one of a fixed list */
-        PROP_SIZE,      /* "512M", "4G", "off" */
+        PROP_SIZE,      /* "512M", "4G"; "none" (input also "off") when unset */
         PROP_RCTL,      /* iocage RCTL value, "off" or an amount */
         PROP_ADDR_LIST, /* ip4_addr / ip6_addr */
         PROP_LIST,      /* interfaces, nat_forwards, depends, ... */
@@ -34,7 +34,11 @@ enum prop_flags {
         PROP_DEFAULT_ONLY = 1 << 2, /* only in defaults.json (nat_prefix, ...) */
         PROP_JAIL_ONLY = 1 << 3,    /* identity: never in defaults.json */
         PROP_PER_JAIL = 1 << 4,     /* default computed per jail (hostname, MACs) */
+        PROP_STOPPED = 1 << 5,      /* `set` only while the jail is stopped (template) */
 };
+
+/* The schema version written into config.json as CONFIG_VERSION. */
+#define PROPS_CONFIG_VERSION 1
 
 enum prop_group {
         PROP_GROUP_BASIC,   /* TrueNAS advanced form: Basic Properties */
@@ -75,6 +79,15 @@ const struct prop_def *props_find(const char *name);
  */
 const char *props_freebsd_only(const char *name);
 
+/* Every iocage property jailor refuses, with its message (for docs). */
+struct prop_refused {
+        const char *name;
+        const char *message; /* what props_freebsd_only() returns */
+};
+
+extern const struct prop_refused props_refused[];
+extern const size_t props_refused_count;
+
 /*
  * The whole check `set NAME=VALUE` needs: unknown and FreeBSD-only names,
  * read-only keys, scope (default-only / jail-only), then the value's syntax.
@@ -83,7 +96,12 @@ const char *props_freebsd_only(const char *name);
 int props_check(const char *name, const char *value, enum prop_scope scope, char **ret_canonical,
                 struct jailor_error *err);
 
-/* Canonical string <-> the JSON value stored on disk. */
+/*
+ * Canonical string <-> the JSON value stored on disk.  props_from_json takes
+ * a string or an integer (and true/false for booleans) and runs the
+ * property's validator, read-only properties included, so what it returns is
+ * canonical.
+ */
 json_t *props_to_json(const struct prop_def *p, const char *canonical);
 int props_from_json(const struct prop_def *p, json_t *v, char **ret_canonical,
                     struct jailor_error *err);

@@ -4,12 +4,15 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -238,6 +241,8 @@ char *path_join(const char *a, const char *b)
         if (!out)
                 return NULL;
         memcpy(out, a, la);
+        if (*b && la == 1 && a[0] == '/')
+                la = 0; /* "/" + "x" is "/x", not "//x" */
         if (*b) {
                 out[la] = '/';
                 strcpy(out + la + 1, b);
@@ -257,4 +262,20 @@ bool dir_exists(const char *path)
         struct stat st;
 
         return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int open_in_root(const char *root, const char *path, int flags, mode_t mode)
+{
+        struct open_how how = {
+                .flags = (uint64_t)(flags | O_CLOEXEC),
+                .mode = (flags & O_CREAT) ? mode : 0,
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+        };
+        _cleanup_close_ int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        long fd;
+
+        if (rootfd < 0)
+                return -errno;
+        fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+        return fd < 0 ? -errno : (int)fd;
 }

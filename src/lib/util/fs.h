@@ -36,3 +36,10 @@ char *path_join(const char *a, const char *b);
 
 bool path_exists(const char *path);
 bool dir_exists(const char *path);
+
+/*
+ * Opens path inside the directory tree root as if root were "/": symbolic
+ * links and ".." cannot lead out of it (openat2 RESOLVE_IN_ROOT).  For files
+ * inside releases and jails, whose links must never reach the host.
+ */
+int open_in_root(const char *root, const char *path, int flags, mode_t mode);

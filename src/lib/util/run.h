@@ -17,3 +17,10 @@ int run_command(char *const argv[], char **ret_stdout, struct jailor_error *err)
 /* Like run_command, and treats the exit status as data: *ret_status gets it. */
 int run_command_status(char *const argv[], char **ret_stdout, char **ret_stderr, int *ret_status,
                        struct jailor_error *err);
+
+/*
+ * Runs `from | to`: from's stdout feeds to's stdin (zfs send | zfs recv), both
+ * without a shell.  Fails when either fails; the message names the failing
+ * command and quotes its stderr (the receiver's first, as it knows why).
+ */
+int run_pipeline(char *const from[], char *const to[], struct jailor_error *err);
