@@ -54,13 +54,15 @@ enum { OPT_HELP = 0x101 };
 int cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
                const struct option *longopts);
 
-/* Commands, grouped by file. */
-int cmd_activate(struct cli *cli, int argc, char **argv);
-int cmd_deactivate(struct cli *cli, int argc, char **argv);
-int cmd_pools(struct cli *cli, int argc, char **argv);
-int cmd_get(struct cli *cli, int argc, char **argv);
-int cmd_set(struct cli *cli, int argc, char **argv);
-int cmd_fetch(struct cli *cli, int argc, char **argv);
-int cmd_list(struct cli *cli, int argc, char **argv);
-int cmd_clean(struct cli *cli, int argc, char **argv);
-int cmd_destroy(struct cli *cli, int argc, char **argv);
+/* The command tables, one per file, each ending with an entry whose name is NULL. */
+extern const struct cli_command cli_pool_commands[];     /* cmd_pool.c */
+extern const struct cli_command cli_props_commands[];    /* cmd_props.c */
+extern const struct cli_command cli_release_commands[];  /* cmd_release.c */
+extern const struct cli_command cli_jail_commands[];     /* cmd_jail.c */
+extern const struct cli_command cli_list_commands[];     /* cmd_list.c */
+extern const struct cli_command cli_snapshot_commands[]; /* cmd_snapshot.c */
+extern const struct cli_command cli_fstab_commands[];    /* cmd_fstab.c */
+extern const struct cli_command cli_image_commands[];    /* cmd_image.c */
+
+/* list -r, for cmd_list.c: prints the fetched releases (tabs: -h format). */
+int cli_list_releases(struct cli *cli, bool tabs);

@@ -20,7 +20,7 @@ static int parse_pool_arg(struct cli *cli, int argc, char **argv, const char **r
         return -1;
 }
 
-int cmd_activate(struct cli *cli, int argc, char **argv)
+static int cmd_activate(struct cli *cli, int argc, char **argv)
 {
         struct jailor_error err = {0};
         const char *pool;
@@ -36,7 +36,7 @@ int cmd_activate(struct cli *cli, int argc, char **argv)
         return EXIT_OK;
 }
 
-int cmd_deactivate(struct cli *cli, int argc, char **argv)
+static int cmd_deactivate(struct cli *cli, int argc, char **argv)
 {
         struct jailor_error err = {0};
         const char *pool;
@@ -78,7 +78,7 @@ static const char *candidate_note(const struct pool_candidate *c)
         return "";
 }
 
-int cmd_pools(struct cli *cli, int argc, char **argv)
+static int cmd_pools(struct cli *cli, int argc, char **argv)
 {
         static const char *const headers[] = {"POOL", "BACKEND", "ACTIVE", "FREE", "NOTE", NULL};
         struct jailor_error err = {0};
@@ -129,3 +129,12 @@ int cmd_pools(struct cli *cli, int argc, char **argv)
         pool_candidates_free(list, n);
         return EXIT_OK;
 }
+
+const struct cli_command cli_pool_commands[] = {
+        {"activate", cmd_activate, "POOL",
+         "Make POOL (a ZFS pool name or a directory path) the pool jails live in", NULL},
+        {"deactivate", cmd_deactivate, "POOL", "Stop using POOL; the next command selects one again",
+         NULL},
+        {"pools", cmd_pools, "", "List the pools jailor can use, the active one marked", NULL},
+        {0},
+};

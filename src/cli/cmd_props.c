@@ -55,7 +55,7 @@ static int print_all(struct cli *cli, json_t *values)
         return EXIT_OK;
 }
 
-int cmd_get(struct cli *cli, int argc, char **argv)
+static int cmd_get(struct cli *cli, int argc, char **argv)
 {
         static const struct option longopts[] = {{"all", no_argument, NULL, 'a'}, {0}};
         struct jailor_error err = {0};
@@ -116,7 +116,7 @@ int cmd_get(struct cli *cli, int argc, char **argv)
         return EXIT_OK;
 }
 
-int cmd_set(struct cli *cli, int argc, char **argv)
+static int cmd_set(struct cli *cli, int argc, char **argv)
 {
         struct jailor_error err = {0};
         struct storage *s = NULL;
@@ -152,3 +152,12 @@ int cmd_set(struct cli *cli, int argc, char **argv)
         json_decref(changes);
         return EXIT_OK;
 }
+
+const struct cli_command cli_props_commands[] = {
+        {"get", cmd_get, "[-a] PROP|all JAIL|default",
+         "Print a property (or all of them) of a jail or of the defaults",
+         "  -a, --all       print every property, like 'get all'\n"},
+        {"set", cmd_set, "PROP=VALUE... JAIL|default",
+         "Change properties of a jail or of the defaults (all or nothing)", NULL},
+        {0},
+};

@@ -44,7 +44,7 @@ static void print_fetchable(struct cli *cli, json_t *list)
         table_free(t);
 }
 
-int cmd_fetch(struct cli *cli, int argc, char **argv)
+static int cmd_fetch(struct cli *cli, int argc, char **argv)
 {
         enum { OPT_URL = 1, OPT_SHA256, OPT_FORCE, OPT_LIST, OPT_ALL, OPT_TARBALL };
         static const struct option longopts[] = {
@@ -160,29 +160,13 @@ static int print_releases(struct cli *cli, json_t *list, bool tabs)
         return EXIT_OK;
 }
 
-int cmd_list(struct cli *cli, int argc, char **argv)
+int cli_list_releases(struct cli *cli, bool tabs)
 {
-        static const struct option longopts[] = {{"release", no_argument, NULL, 'r'},
-                                                 {"header", no_argument, NULL, 'h'},
-                                                 {0}};
         struct jailor_error err = {0};
         struct storage *s = NULL;
-        bool releases = false, tabs = false;
         json_t *list = NULL;
-        int c, r;
+        int r;
 
-        while ((c = cli_getopt(cli, argc, argv, "rh", longopts)) != -1) {
-                if (c == 'r')
-                        releases = true;
-                else if (c == 'h')
-                        tabs = true;
-                else
-                        return CLI_OPTIONS_DONE(c);
-        }
-        if (optind != argc)
-                return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-        if (!releases)
-                return cli_usage_error(cli, "give -r to list fetched releases");
         if (pool_open(&cli->ctx, &s, &err) < 0)
                 return cli_fail(&err);
         r = release_list(s, &list, &err);
@@ -194,7 +178,7 @@ int cmd_list(struct cli *cli, int argc, char **argv)
         return r;
 }
 
-int cmd_clean(struct cli *cli, int argc, char **argv)
+static int cmd_clean(struct cli *cli, int argc, char **argv)
 {
         static const struct option longopts[] = {{"download", no_argument, NULL, 'd'}, {0}};
         struct jailor_error err = {0};
@@ -223,35 +207,19 @@ int cmd_clean(struct cli *cli, int argc, char **argv)
         return EXIT_OK;
 }
 
-int cmd_destroy(struct cli *cli, int argc, char **argv)
-{
-        static const struct option longopts[] = {{"release", no_argument, NULL, 'r'},
-                                                 {"recursive", no_argument, NULL, 'R'},
-                                                 {0}};
-        struct jailor_error err = {0};
-        struct storage *s = NULL;
-        bool releases = false, recursive = false;
-        int c, r = 0;
-
-        while ((c = cli_getopt(cli, argc, argv, "rR", longopts)) != -1) {
-                if (c == 'r')
-                        releases = true;
-                else if (c == 'R')
-                        recursive = true;
-                else
-                        return CLI_OPTIONS_DONE(c);
-        }
-        if (optind >= argc)
-                return cli_usage_error(cli, "expected %s", cli->cmd->args);
-        if (!releases)
-                return cli_usage_error(cli, "give -r: only releases can be destroyed so far");
-        if (pool_open(&cli->ctx, &s, &err) < 0)
-                return cli_fail(&err);
-        for (int i = optind; i < argc && r == 0; i++) {
-                r = release_destroy(&cli->ctx, s, argv[i], recursive, &err);
-                if (r == 0 && !cli->json)
-                        printf("Release '%s' destroyed\n", argv[i]);
-        }
-        storage_free(s);
-        return r < 0 ? cli_fail(&err) : EXIT_OK;
-}
+const struct cli_command cli_release_commands[] = {
+        {"fetch", cmd_fetch, "-r RELEASE [-f FILE | --url URL --sha256 HEX] [--force] | --list [--all]",
+         "Fetch a release: a Debian suite through debootstrap, or a root file system archive",
+         "  -r, --release REL   the release's name (a Debian suite unless -f/--url)\n"
+         "  -f, --file FILE     a local root file system archive (tar, .gz, .xz, .zst)\n"
+         "      --url URL       download the archive from URL ...\n"
+         "      --sha256 HEX    ... and refuse it unless its SHA-256 is HEX\n"
+         "      --tarball FILE  a Debian suite from packages saved by 'debootstrap\n"
+         "                      --make-tarball' (offline hosts), not from the mirror\n"
+         "      --force         fetch a suite newer than the host's Debian\n"
+         "      --list          the Debian suites that can be fetched\n"
+         "      --all           with --list: also those newer than the host\n"},
+        {"clean", cmd_clean, "-d", "Remove downloaded files; releases and jails are untouched",
+         "  -d, --download      empty the download area\n"},
+        {0},
+};

@@ -12,37 +12,20 @@
 
 enum { OPT_JSON = 0x100 };
 
-static const struct cli_command commands[] = {
-        {"activate", cmd_activate, "POOL",
-         "Make POOL (a ZFS pool name or a directory path) the pool jails live in", NULL},
-        {"deactivate", cmd_deactivate, "POOL", "Stop using POOL; the next command selects one again",
-         NULL},
-        {"pools", cmd_pools, "", "List the pools jailor can use, the active one marked", NULL},
-        {"get", cmd_get, "[-a] PROP|all JAIL|default",
-         "Print a property (or all of them) of a jail or of the defaults",
-         "  -a, --all       print every property, like 'get all'\n"},
-        {"set", cmd_set, "PROP=VALUE... JAIL|default",
-         "Change properties of a jail or of the defaults (all or nothing)", NULL},
-        {"fetch", cmd_fetch, "-r RELEASE [-f FILE | --url URL --sha256 HEX] [--force] | --list [--all]",
-         "Fetch a release: a Debian suite through debootstrap, or a root file system archive",
-         "  -r, --release REL   the release's name (a Debian suite unless -f/--url)\n"
-         "  -f, --file FILE     a local root file system archive (tar, .gz, .xz, .zst)\n"
-         "      --url URL       download the archive from URL ...\n"
-         "      --sha256 HEX    ... and refuse it unless its SHA-256 is HEX\n"
-         "      --tarball FILE  a Debian suite from packages saved by 'debootstrap\n"
-         "                      --make-tarball' (offline hosts), not from the mirror\n"
-         "      --force         fetch a suite newer than the host's Debian\n"
-         "      --list          the Debian suites that can be fetched\n"
-         "      --all           with --list: also those newer than the host\n"},
-        {"list", cmd_list, "-r [-h]", "List fetched releases",
-         "  -r, --release       list the fetched releases\n"
-         "  -h, --header        script format: tab-separated, no header\n"},
-        {"clean", cmd_clean, "-d", "Remove downloaded files; releases and jails are untouched",
-         "  -d, --download      empty the download area\n"},
-        {"destroy", cmd_destroy, "-r [-R] RELEASE...", "Destroy releases",
-         "  -r, --release       the arguments are releases\n"
-         "  -R, --recursive     also destroy the jails and templates that use them\n"},
+/* Each file of commands exports its table; `jailor --help` lists them in this order. */
+static const struct cli_command *const command_groups[] = {
+        cli_pool_commands,     cli_props_commands,  cli_release_commands, cli_jail_commands,
+        cli_list_commands,     cli_snapshot_commands, cli_fstab_commands, cli_image_commands,
 };
+
+static const struct cli_command *find_command(const char *name)
+{
+        for (size_t g = 0; g < ELEMENTSOF(command_groups); g++)
+                for (const struct cli_command *c = command_groups[g]; c->name; c++)
+                        if (STREQ(c->name, name))
+                                return c;
+        return NULL;
+}
 
 static void print_main_help(void)
 {
@@ -52,8 +35,9 @@ static void print_main_help(void)
                "TrueNAS/iocage-style jails for Linux.\n"
                "\n"
                "Commands:\n");
-        for (size_t i = 0; i < ELEMENTSOF(commands); i++)
-                printf("  %-12s %s\n", commands[i].name, commands[i].summary);
+        for (size_t g = 0; g < ELEMENTSOF(command_groups); g++)
+                for (const struct cli_command *c = command_groups[g]; c->name; c++)
+                        printf("  %-12s %s\n", c->name, c->summary);
         printf("\n"
                "Options:\n"
                "  --json          machine-readable output\n"
@@ -176,18 +160,15 @@ int main(int argc, char **argv)
                         return EXIT_OK;
                 }
                 name = argv[argi + 1];
-                for (size_t i = 0; i < ELEMENTSOF(commands); i++)
-                        if (STREQ(commands[i].name, name)) {
-                                cli_print_command_help(&commands[i]);
-                                return EXIT_OK;
-                        }
         }
-        for (size_t i = 0; i < ELEMENTSOF(commands); i++)
-                if (STREQ(commands[i].name, name))
-                        cli.cmd = &commands[i];
+        cli.cmd = find_command(name);
         if (!cli.cmd) {
                 fprintf(stderr, "jailor: unknown command '%s'; see 'jailor --help'\n", name);
                 return EXIT_USAGE;
+        }
+        if (STREQ(argv[argi], "help")) {
+                cli_print_command_help(cli.cmd);
+                return EXIT_OK;
         }
 
         r = jailor_ctx_init(&cli.ctx, &err);

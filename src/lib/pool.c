@@ -20,7 +20,8 @@
 
 #define BTRFS_MAGIC 0x9123683EL
 
-const char *const pool_tree[] = {"download", "releases", "jails", "templates", "images", "log", NULL};
+const char *const pool_tree[] = {"download", "releases", "jails", "templates", "images", "log",
+                                 "staging", NULL};
 
 /* TrueNAS boot pools are never jail pools, whatever holds the root. */
 static bool zpool_is_boot_pool(const char *name)
