@@ -92,6 +92,8 @@ int jail_destroy(const struct jailor_ctx *ctx, struct storage *s, const char *na
         if (!staging || !root_staging)
                 return jailor_error_set(err, ENOMEM, "Out of memory");
         r = jail_open(ctx, s, name, &j, err);
+        if (r == -ENOENT && jail_lock(ctx, name, &lock, NULL) == 0)
+                clear_staging(s, staging, NULL); /* what a killed destroy left */
         if (r < 0)
                 return r;
         r = jail_lock(ctx, name, &lock, err);
