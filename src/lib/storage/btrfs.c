@@ -17,11 +17,11 @@
  *
  * btrfs does not track clone origins usably (a rollback or copy changes the
  * parent uuid), so origins, clones, the snapshot list and user properties
- * live in the record store shared with the dir backend (top of storage.c).
+ * live in the record store shared with the dir backend (top of records.c).
  * A snapshot of a subvolume does not contain its nested subvolumes (they show
  * as empty directories), which matches ZFS: a snapshot covers one dataset.
  */
-#include "storage.h"
+#include "records.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,7 +4,7 @@
  *
  * A dataset is a directory, <root>/<ds>.  What a directory cannot say by
  * itself lives in the record store shared with the btrfs backend (see the
- * top of storage.c): <root>/.storage/names/ maps names to random ids, and
+ * top of records.c): <root>/.storage/names/ maps names to random ids, and
  * <root>/.storage/ids/<id>/ holds the dataset's record.json and its data:
  *
  *   ids/<id>/upper/, work/   a clone's own overlayfs layer and work dir
@@ -49,7 +49,7 @@
  * shows its child datasets' directories too.  Paths of layers must not
  * contain ',' on kernels older than 6.5 (legacy overlay option parsing).
  */
-#include "storage.h"
+#include "records.h"
 
 #include <errno.h>
 #include <fcntl.h>
