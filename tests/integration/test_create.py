@@ -275,3 +275,16 @@ def test_iocage_config_is_migrated_with_a_backup(jailor, dir_pool):
     # renaming the backup back restores the earlier settings, byte for byte
     backup.rename(path)
     assert path.read_text() == original
+
+
+def test_destroy_release_with_its_jails(jailor, pool, pool_with_release):
+    root = pool_with_release
+    jailor.run("create", "-r", "bb", "-n", "c1")
+    jailor.run("create", "-r", "bb", "-n", "b1", "-b")
+    jailor.run("create", "-r", "bb", "-n", "t1", "-T")
+    err = jailor.fails("destroy", "-r", "bb")
+    assert "Release 'bb' has dependants: jails/c1, jails/b1" in err
+    jailor.run("destroy", "-r", "-R", "bb")
+    assert jails(root) == ["t1"]  # a thick jail does not depend on its release
+    assert jailor.json("list", "-r") == []
+    jailor.run("destroy", "t1")

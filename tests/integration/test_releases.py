@@ -3,6 +3,7 @@ import hashlib
 import http.server
 import json
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -330,3 +331,30 @@ def test_fetch_bookworm_with_debootstrap(jailor, tmp_path, backend):
         jailor.run("destroy", "-r", "bookworm")
     finally:
         cm.__exit__(None, None, None)
+
+
+def test_progress_shows_on_a_terminal_only(jailor, tmp_path, busybox_tar):
+    """On a terminal, long work draws bytes, rate and time left on one line."""
+    import pty
+    pool = tmp_path / "pool"
+    pool.mkdir()
+    jailor.run("activate", pool)
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(str(JAILOR), [str(JAILOR), "fetch", "-r", "tty", "-f", str(busybox_tar)], jailor.env)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    assert os.WEXITSTATUS(status) == 0, out
+    text = out.decode()
+    assert "Copying" in text and "Unpacking" in text
+    assert re.search(r"Unpacking [\d.]+ \w*B / [\d.]+ \w*B \(\d+%\)  [\d.]+ \w*B/s", text), text
+    assert "Release 'tty' fetched" in text
