@@ -3,7 +3,7 @@ BUILD ?= build
 PYTEST ?= /usr/bin/python3 -m pytest
 JAILOR = $(BUILD)/src/cli/jailor
 
-.PHONY: all deps deps-check build docs check unit integration demo install clean
+.PHONY: all deps deps-check build docs check check-vm unit integration demo install clean
 
 all: build docs
 
@@ -33,6 +33,10 @@ integration: deps-check build
 check: unit integration
 
 # The main job so far: the embedded pool, and a Debian release in it (fetched once).
+# cgroup v2 limits in a qemu guest booted with cgroup_no_v1=all (slow: software emulation).
+check-vm: build
+	JAILOR_BUILD_DIR=$(abspath $(BUILD)) tests/vm/run
+
 demo: build
 	$(JAILOR) activate /var/lib/jailor
 	$(JAILOR) pools

@@ -59,6 +59,7 @@ extern const struct cli_command cli_pool_commands[];     /* cmd_pool.c */
 extern const struct cli_command cli_props_commands[];    /* cmd_props.c */
 extern const struct cli_command cli_release_commands[];  /* cmd_release.c */
 extern const struct cli_command cli_jail_commands[];     /* cmd_jail.c */
+extern const struct cli_command cli_runtime_commands[];  /* cmd_runtime.c */
 extern const struct cli_command cli_list_commands[];     /* cmd_list.c */
 extern const struct cli_command cli_snapshot_commands[]; /* cmd_snapshot.c */
 extern const struct cli_command cli_fstab_commands[];    /* cmd_fstab.c */

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -12,7 +13,7 @@
 #include "../util/cleanup.h"
 #include "jail.h"
 
-int hook_run(const char *hook, const char *cmd, const char *name, const char *root,
+int hook_run(const char *hook, const char *cmd, const char *name, const char *root, pid_t jail_pid,
              unsigned timeout_s, struct jailor_error *err)
 {
         struct timespec start, now;
@@ -28,6 +29,11 @@ int hook_run(const char *hook, const char *cmd, const char *name, const char *ro
                 setenv("JAIL_NAME", name, 1);
                 if (root)
                         setenv("JAIL_ROOT", root, 1);
+                if (jail_pid > 0) {
+                        char text[16];
+                        snprintf(text, sizeof(text), "%d", (int)jail_pid);
+                        setenv("JAIL_PID", text, 1);
+                }
                 execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
                 _exit(127);
         }
@@ -70,7 +76,7 @@ void hooks_run_created(const struct jailor_ctx *ctx, struct storage *s, const ch
         }
         cmd = jail_prop(j, "exec_created");
         timeout = jail_prop(j, "exec_timeout");
-        if (hook_run("exec_created", cmd, name, root, timeout ? (unsigned)atoi(timeout) : 60,
+        if (hook_run("exec_created", cmd, name, root, 0, timeout ? (unsigned)atoi(timeout) : 60,
                      &err) < 0)
                 jailor_warn(ctx, "%s; the jail was created", err.msg);
         jail_free(j);
