@@ -11,6 +11,7 @@
 #include "pool.h"
 #include "progress.h"
 #include "release/release.h"
+#include "runtime/runtime.h"
 #include "util/cleanup.h"
 
 static int cmd_create(struct cli *cli, int argc, char **argv)
@@ -88,7 +89,7 @@ static int cmd_destroy(struct cli *cli, int argc, char **argv)
                                                  {0}};
         struct jailor_error err = {0};
         struct storage *s = NULL;
-        bool releases = false, recursive = false;
+        bool releases = false, recursive = false, force = false;
         int c, r = 0;
 
         while ((c = cli_getopt(cli, argc, argv, "rRf", longopts)) != -1) {
@@ -97,7 +98,7 @@ static int cmd_destroy(struct cli *cli, int argc, char **argv)
                 else if (c == 'R')
                         recursive = true;
                 else if (c == 'f')
-                        ; /* no questions are asked anyway; kept for iocage's hands */
+                        force = true;
                 else
                         return CLI_OPTIONS_DONE(c);
         }
@@ -106,8 +107,12 @@ static int cmd_destroy(struct cli *cli, int argc, char **argv)
         if (pool_open(&cli->ctx, &s, &err) < 0)
                 return cli_fail(&err);
         for (int i = optind; i < argc && r == 0; i++) {
-                r = releases ? release_destroy(&cli->ctx, s, argv[i], recursive, &err)
-                             : jail_destroy(&cli->ctx, s, argv[i], recursive, &err);
+                /* -f: a running jail is stopped first, as iocage does */
+                if (!releases && force && STREQ(runtime_status(&cli->ctx, argv[i], NULL), "up"))
+                        r = runtime_stop(&cli->ctx, s, argv[i], &err);
+                if (r == 0)
+                        r = releases ? release_destroy(&cli->ctx, s, argv[i], recursive, &err)
+                                     : jail_destroy(&cli->ctx, s, argv[i], recursive, &err);
                 if (r == 0 && !cli->json)
                         printf(releases ? "Release '%s' destroyed\n" : "%s destroyed\n", argv[i]);
         }
@@ -130,6 +135,6 @@ const struct cli_command cli_jail_commands[] = {
          "Destroy jails, templates or releases",
          "  -r, --release        the arguments are releases\n"
          "  -R, --recursive      also destroy what depends on them\n"
-         "  -f, --force          (iocage compatibility; nothing is asked)\n"},
+         "  -f, --force          stop a running jail first\n"},
         {0},
 };

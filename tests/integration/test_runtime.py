@@ -136,3 +136,15 @@ def test_hooks_see_the_jail(jailor, tmp_path, busybox_tar):
     err = jailor.fails("start", "h2")
     assert "exec_prestart 'exit 4' of jail 'h2' failed (exit 4)" in err
     assert not (jailor.run_dir / "h2" / "state.json").exists()
+
+
+def test_changes_that_need_a_stopped_jail_are_refused(running, tmp_path):
+    jailor = running
+    jailor.run("snapshot", "web", "-n", "s1")
+    for args in (["fstab", "-a", "web", str(tmp_path), "/mnt/x"], ["export", "web"],
+                 ["rollback", "web", "-n", "s1"], ["rename", "web", "web2"],
+                 ["clone", "web", "-n", "w3"], ["destroy", "web"]):
+        err = jailor.fails(*args)
+        assert "Jail 'web' is running: stop it before" in err, (args, err)
+    assert jailor.run("destroy", "-f", "web").stdout == "web destroyed\n"
+    assert not (jailor.run_dir / "web" / "state.json").exists()

@@ -27,6 +27,7 @@
 #include "../props/parse.h"
 #include "../props/props.h"
 #include "../util/cleanup.h"
+#include "list.h"
 #include "../util/fs.h"
 #include "config.h"
 #include "snapshot.h"
@@ -480,7 +481,7 @@ int jail_clone(const struct jailor_ctx *ctx, struct storage *s,
                                      src->corrupt_reason);
                 goto out;
         }
-        r = jail_check_stopped(src, "cloning it", err);
+        r = jail_check_stopped(ctx, src->name, "cloning it", err);
         if (r < 0)
                 goto out;
         if (jail_name_taken(s, req->name) > 0) {

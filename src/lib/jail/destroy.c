@@ -15,6 +15,7 @@
 
 #include "../util/cleanup.h"
 #include "../util/fs.h"
+#include "list.h"
 
 /* "jails/web/root" -> "jails/web" */
 static char *owner_of(const char *ds)
@@ -97,6 +98,9 @@ int jail_destroy(const struct jailor_ctx *ctx, struct storage *s, const char *na
         if (r < 0)
                 return r;
         r = jail_lock(ctx, name, &lock, err);
+        if (r < 0)
+                goto out;
+        r = jail_check_stopped(ctx, name, "destroying it (or use destroy -f)", err);
         if (r < 0)
                 goto out;
         n = jail_dependants(s, j, &deps, err);

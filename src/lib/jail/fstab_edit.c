@@ -20,17 +20,7 @@
 #include "../util/fs.h"
 #include "clone.h"
 #include "jail.h"
-
-/*
- * The one place the fstab command asks whether the jail runs.  There is no
- * runtime yet, so a jail is always stopped; the runtime answers here (and
- * may then mount or unmount the entry live, as iocage does).
- */
-static bool jail_is_running(const struct jail *j)
-{
-        (void)j;
-        return false;
-}
+#include "list.h"
 
 /* A jail, its lock when changing it, and its fstab. */
 struct fstab_job {
@@ -66,11 +56,9 @@ static int job_open(const struct jailor_ctx *ctx, struct storage *s, const char 
                 r = jail_lock(ctx, name, &job->lock, err);
                 if (r < 0)
                         return r;
-                if (jail_is_running(job->j))
-                        return jailor_error_set(err, EBUSY,
-                                                "Jail '%s' is running: stop it before changing its "
-                                                "mount points",
-                                                name);
+                r = jail_check_stopped(ctx, name, "changing its mount points", err);
+                if (r < 0)
+                        return r;
         }
         path = jail_file(s, job->j, "fstab");
         if (!path)

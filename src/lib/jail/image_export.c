@@ -25,18 +25,9 @@
 #include "../util/sha256.h"
 #include "clone.h"
 #include "jail.h"
+#include "list.h"
 
 DEFINE_CLEANUP_FUNC(struct jail, jail_free)
-
-/*
- * The one place export asks whether the jail runs.  There is no runtime
- * yet, so a jail is always stopped; the runtime answers here.
- */
-static bool jail_is_running(const struct jail *j)
-{
-        (void)j;
-        return false;
-}
 
 /* What the child that reads the root needs; nothing comes back but errors. */
 struct export_job {
@@ -454,9 +445,9 @@ int jail_export(const struct jailor_ctx *ctx, struct storage *s, const char *nam
         r = jail_lock(ctx, name, &lock, err);
         if (r < 0)
                 return r;
-        if (jail_is_running(j))
-                return jailor_error_set(err, EBUSY,
-                                        "Jail '%s' is running: stop it before exporting it", name);
+        r = jail_check_stopped(ctx, name, "exporting it", err);
+        if (r < 0)
+                return r;
         images = storage_path(s, "images");
         config = image_config(j);
         if (!images || !config)

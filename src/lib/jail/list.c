@@ -23,6 +23,18 @@ int jail_state(const struct jailor_ctx *ctx, const char *name, struct jail_state
         return r < 0 ? r : 0;
 }
 
+int jail_check_stopped(const struct jailor_ctx *ctx, const char *name, const char *action,
+                       struct jailor_error *err)
+{
+        struct jail_state st;
+
+        jail_state(ctx, name, &st);
+        if (st.up)
+                return jailor_error_set(err, EBUSY, "Jail '%s' is running: stop it before %s",
+                                        name, action);
+        return 0;
+}
+
 const char *jail_state_name(const struct jail_state *st)
 {
         return st->up ? "up" : "down";

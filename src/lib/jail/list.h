@@ -33,6 +33,13 @@ struct jail_state {
  */
 int jail_state(const struct jailor_ctx *ctx, const char *name, struct jail_state *ret);
 
+/*
+ * EBUSY "Jail 'x' is running: stop it before ACTION" when jail name runs:
+ * the one check every change that needs a stopped jail makes.
+ */
+int jail_check_stopped(const struct jailor_ctx *ctx, const char *name, const char *action,
+                       struct jailor_error *err);
+
 /* "up" or "down", as iocage prints them. */
 const char *jail_state_name(const struct jail_state *st);
 

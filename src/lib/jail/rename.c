@@ -25,6 +25,7 @@
 #include "../defaults.h"
 #include "../props/parse.h"
 #include "../util/cleanup.h"
+#include "list.h"
 #include "../util/fs.h"
 #include "clone.h"
 #include "snapshot.h"
@@ -301,7 +302,7 @@ static int plan(const struct jailor_ctx *ctx, struct storage *s, struct rename_p
         if (p->j->corrupt)
                 return jailor_error_set(err, EINVAL, "Cannot rename '%s': %s", p->old_name,
                                         p->j->corrupt_reason);
-        r = jail_check_stopped(p->j, "renaming it", err);
+        r = jail_check_stopped(ctx, p->j->name, "renaming it", err);
         if (r < 0)
                 return r;
         if (jail_name_taken(s, p->new_name) > 0)

@@ -13,6 +13,7 @@
 
 #include "../props/parse.h"
 #include "../util/cleanup.h"
+#include "list.h"
 #include "../util/fs.h"
 #include "clone.h"
 #include "config.h"
@@ -452,7 +453,7 @@ int jail_rollback(const struct jailor_ctx *ctx, struct storage *s, const char *n
                                         "'%s' is a template, whose root is read-only: set "
                                         "template=no before rolling it back",
                                         name);
-        r = jail_check_stopped(j, "rolling it back", err);
+        r = jail_check_stopped(ctx, j->name, "rolling it back", err);
         if (r < 0)
                 return r;
         r = need_snapshot(s, j, snap, err);

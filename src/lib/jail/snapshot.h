@@ -33,22 +33,6 @@
 /* Where a jail keeps its snapshot records: <jail ds>/snapshots/ */
 #define JAIL_SNAPSHOT_DIR "snapshots"
 
-/*
- * Every "the jail must be stopped" check of snapshot.c, rename.c and
- * clone.c goes through here.  There is no runtime yet, so a jail is never
- * running; this is the one place the runtime's answer goes.
- */
-static inline int jail_check_stopped(const struct jail *j, const char *action,
-                                     struct jailor_error *err)
-{
-        const bool running = false;
-
-        if (running)
-                return jailor_error_set(err, EBUSY, "Jail '%s' is running: stop it before %s",
-                                        j->name, action);
-        return 0;
-}
-
 struct jail_snapshot {
         char *name;
         int64_t created; /* seconds since the epoch */
