@@ -29,10 +29,14 @@ static bool zpool_is_boot_pool(const char *name)
         return STREQ(name, "boot-pool") || STREQ(name, "freenas-boot");
 }
 
-/* Names of the imported ZFS pools, in `zpool list` order; none when ZFS is absent. */
-static int zpool_names(char ***ret)
+/*
+ * Names of the imported ZFS pools, in `zpool list` order; none when ZFS is
+ * absent.  With `usable_only`, a pool that cannot serve data (FAULTED or
+ * UNAVAIL: its disks are gone) is left out.
+ */
+static int zpool_names_filtered(char ***ret, bool usable_only)
 {
-        char *argv[] = {"zpool", "list", "-H", "-o", "name", NULL};
+        char *argv[] = {"zpool", "list", "-H", "-o", "name,health", NULL};
         _cleanup_free_ char *out = NULL;
         char **names = NULL, *save = NULL;
         size_t n = 0;
@@ -44,6 +48,12 @@ static int zpool_names(char ***ret)
         if (!names)
                 return -ENOMEM;
         for (char *l = out ? strtok_r(out, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
+                char *health = strchr(l, '\t');
+
+                if (health)
+                        *health++ = '\0';
+                if (usable_only && health && !STREQ(health, "ONLINE") && !STREQ(health, "DEGRADED"))
+                        continue;
                 char **bigger = realloc(names, (n + 2) * sizeof(char *));
                 if (!bigger) {
                         strv_freep(&names);
@@ -59,6 +69,11 @@ static int zpool_names(char ***ret)
         }
         *ret = names;
         return (int)n;
+}
+
+static int zpool_names(char ***ret)
+{
+        return zpool_names_filtered(ret, false);
 }
 
 /* The zpool holding the host's "/", or NULL when "/" is not on ZFS. */
@@ -295,7 +310,7 @@ static int pool_autoselect(const struct jailor_ctx *ctx, char **ret, struct jail
 {
         _cleanup_strv_free_ char **names = NULL;
         _cleanup_free_ char *root_pool = zpool_of_host_root();
-        int n = zpool_names(&names);
+        int n = zpool_names_filtered(&names, true);
 
         if (n < 0)
                 return jailor_error_set(err, -n, "Cannot list ZFS pools");

@@ -240,7 +240,8 @@ def zfs_pool(tmp_path, size=512 << 20):
                 time.sleep(0.2)
         with open(vdev, "wb") as f:
             f.truncate(size)
-        r = _run(["zpool", "create", "-m", mnt, name, vdev])
+        # cachefile=none: a pool a killed run leaves must not come back with the next daemon
+        r = _run(["zpool", "create", "-o", "cachefile=none", "-m", mnt, name, vdev])
         if r.returncode != 0:
             raise BackendUnavailable(f"zpool create failed: {r.stderr.strip()}")
         created = True

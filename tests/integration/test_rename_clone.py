@@ -14,12 +14,6 @@ from test_snapshots import (big_tar, busybox_tar, config, edit_config, get_all, 
 
 
 
-def known_dir_clone_bug(pool):
-    """A clone of a jail on a dir pool: the overlay mount of the clone fails
-    with EINVAL (a lower layer is still another overlay's upper).  Open bug,
-    tracked in the closing note; strict, so a fix is noticed."""
-    if pool.backend == "dir":
-        pytest.xfail("dir backend: overlay mount of a clone of a jail fails (EINVAL); open bug")
 
 def origin(pool, root, ds):
     """The snapshot ds was cloned from, "releases/bb/root@web", asked of the storage."""
@@ -93,7 +87,6 @@ def test_rename_keeps_a_custom_hostname(jailor, pool, jroot):
 
 
 def test_rename_a_template_keeps_its_jails_working(jailor, pool, jroot):
-    known_dir_clone_bug(pool)
     jailor.run("create", "-r", "bb", "-n", "tpl", "template=yes", "notes=base")
     jailor.run("create", "-t", "tpl", "-n", "child")
     jailor.run("create", "-t", "tpl", "-n", "thick", "-T")
@@ -182,7 +175,6 @@ def test_concurrent_renames_to_one_name(jailor, pool, jroot):
     assert sorted(snapshots_of(pool, jroot, "releases/bb/root")) == sorted(["c", loser])
 
 
-@pytest.mark.xfail(reason="open bug: a clone or rename killed mid-way can leave debris the next run trips over (see the closing note)", strict=False)
 def test_killed_renames_leave_old_or_new(jailor, pool, jroot, big_tar):
     """SIGKILL at random points: the jail is whole under one of its names, and
     running the same rename again finishes it (or finds it done)."""
@@ -219,7 +211,6 @@ def test_killed_renames_leave_old_or_new(jailor, pool, jroot, big_tar):
 # ---- clone ----
 
 def test_clone_a_jail(jailor, pool, jroot):
-    known_dir_clone_bug(pool)
     jailor.run("create", "-r", "bb", "-n", "src", "notes=original", "priority=7",
                "vnet0_mac=02:00:00:00:00:01,02:00:00:00:00:02")
     edit_config(jroot, "src", last_started="2024-05-01 10:11:12")
@@ -277,7 +268,6 @@ def test_clone_thick_and_custom_hostname(jailor, pool, jroot):
 
 
 def test_clone_as_template_and_of_an_empty_jail(jailor, pool, jroot):
-    known_dir_clone_bug(pool)
     jailor.run("create", "-e", "-n", "empty")
     jailor.run("clone", "empty", "-n", "empty2")
     assert list((layer(jroot, "jails/empty2/root")).iterdir()) == []
@@ -326,7 +316,6 @@ def test_clone_command_line_mistakes_exit_2(jailor, tmp_path):
         assert proc.returncode == 2 and proc.stderr.startswith("jailor clone: "), (args, proc.stderr)
 
 
-@pytest.mark.xfail(reason="open bug: a clone or rename killed mid-way can leave debris the next run trips over (see the closing note)", strict=False)
 def test_killed_clones_leave_old_or_new(jailor, pool, jroot, big_tar):
     """SIGKILL at random points of clone (and of destroy, to clone again):
     the new jail is whole or absent, the source's snapshot list shows no

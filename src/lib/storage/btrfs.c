@@ -297,6 +297,19 @@ static int btrfs_exists(struct storage *s, const char *ds)
         return storage_rec_exists(s, ds);
 }
 
+/* A subvolume at a dataset's path with no record: debris of a killed create, clone or copy. */
+static int clear_unrecorded(struct storage *s, const char *ds, const char *path,
+                            struct jailor_error *err)
+{
+        struct statx sx;
+
+        if (storage_rec_exists(s, ds) != 0 ||
+            statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_INO, &sx) < 0 ||
+            sx.stx_ino != SUBVOL_ROOT_INO)
+                return 0;
+        return btrfs_rm(path, err);
+}
+
 static int btrfs_create(struct storage *s, const char *ds, struct jailor_error *err)
 {
         _cleanup_(storage_rec_freep) struct storage_rec *r = NULL;
@@ -307,6 +320,9 @@ static int btrfs_create(struct storage *s, const char *ds, struct jailor_error *
         if (!path)
                 return oom(err);
         q = storage_store_lock(s, &lock, err);
+        if (q < 0)
+                return q;
+        q = clear_unrecorded(s, ds, path, err);
         if (q < 0)
                 return q;
         q = storage_rec_check_new(s, ds, err);
@@ -396,6 +412,9 @@ static int btrfs_snapshot(struct storage *s, const char *ds, const char *snap,
                 return oom(err);
         if (mkdir(snapdir, 0700) < 0 && errno != EEXIST)
                 return jailor_error_errno(err, errno, "Cannot create directory '%s'", snapdir);
+        /* not in the record: left by a snapshot killed before it saved the record */
+        if (path_exists(dst) && (q = btrfs_rm(dst, err)) < 0)
+                return q;
         q = subvol_snapshot(path, dst, true, err);
         if (q < 0)
                 return q;
@@ -551,6 +570,9 @@ static int btrfs_clone(struct storage *s, const char *src, const char *snap, con
                 return q;
         if (!storage_rec_snap(o, snap))
                 return jailor_error_set(err, ENOENT, "Snapshot '%s@%s' does not exist", src, snap);
+        q = clear_unrecorded(s, dst, path, err);
+        if (q < 0)
+                return q;
         q = storage_rec_check_new(s, dst, err);
         if (q < 0)
                 return q;
@@ -598,6 +620,9 @@ static int btrfs_copy(struct storage *s, const char *src, const char *dst, struc
                 return q;
         if (storage_rec_exists(s, src) <= 0)
                 return jailor_error_set(err, ENOENT, "Dataset '%s' does not exist", src);
+        q = clear_unrecorded(s, dst, path, err);
+        if (q < 0)
+                return q;
         q = storage_rec_check_new(s, dst, err);
         if (q < 0)
                 return q;

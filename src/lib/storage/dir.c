@@ -195,6 +195,20 @@ static int overlay_failed(int fd, int e, const char *ds, const char *target,
         return jailor_error_errno(err, e, "Cannot mount dataset '%s' at '%s'", ds, target);
 }
 
+/*
+ * fsconfig() takes strings of at most 256 bytes: a longer lowerdir list is
+ * given one layer at a time with "lowerdir+" (Linux 6.8).
+ */
+static int set_lowers(int fd, char **lowers, const char *joined)
+{
+        if (strlen(joined) < 256)
+                return fsconfig(fd, FSCONFIG_SET_STRING, "lowerdir", joined, 0);
+        for (size_t i = 0; lowers[i]; i++)
+                if (fsconfig(fd, FSCONFIG_SET_STRING, "lowerdir+", lowers[i], 0) < 0)
+                        return -1;
+        return 0;
+}
+
 static int overlay_mount(const char *ds, const char *target, char **lowers, const char *upper,
                          const char *work, bool readonly, struct jailor_error *err)
 {
@@ -212,7 +226,7 @@ static int overlay_mount(const char *ds, const char *target, char **lowers, cons
          * (upper dirs are copied as plain trees for snapshots), no metacopy
          * (a copy of upper must hold whole files).
          */
-        if (fsconfig(fd, FSCONFIG_SET_STRING, "lowerdir", lower, 0) < 0 ||
+        if (set_lowers(fd, lowers, lower) < 0 ||
             (upper && fsconfig(fd, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0) ||
             (upper && fsconfig(fd, FSCONFIG_SET_STRING, "workdir", work, 0) < 0) ||
             fsconfig(fd, FSCONFIG_SET_STRING, "index", "off", 0) < 0 ||
@@ -600,6 +614,9 @@ static int dir_snapshot(struct storage *s, const char *ds, const char *snap,
         q = copy_writable_layer(s, ds, r, staged, err);
         if (q < 0)
                 return jailor_error_prefix(err, "Cannot snapshot '%s@%s'", ds, snap);
+        /* not in the record: left by a snapshot killed before it saved the record */
+        if (path_exists(final))
+                rm_rf(final, NULL);
         if (rename(staged, final) < 0) {
                 q = jailor_error_errno(err, errno, "Cannot rename '%s' to '%s'", staged, final);
                 rm_rf(staged, NULL);

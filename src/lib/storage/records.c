@@ -734,7 +734,8 @@ int storage_rec_check_new(struct storage *s, const char *ds, struct jailor_error
                                         "Pool '%s' is not initialised ('%s' is missing)", s->pool,
                                         s->root);
         }
-        if (lstat(path, &st) == 0)
+        /* an empty directory is at worst the mount point a killed dir_clone made */
+        if (lstat(path, &st) == 0 && !(S_ISDIR(st.st_mode) && rmdir(path) == 0))
                 return jailor_error_set(err, EEXIST, "'%s' already exists and is not a dataset",
                                         path);
         return 0;
@@ -971,7 +972,8 @@ int storage_rec_op_snapshot_rename(struct storage *s, const char *ds, const char
         if (!a || !b)
                 return jailor_error_set(err, ENOMEM, "Out of memory");
         /* a reference snapshot (dir) has no data of its own */
-        if (!sr->ref) {
+        /* !a && b: a rename killed before it saved the record moved the data already */
+        if (!sr->ref && (path_exists(a) || !path_exists(b))) {
                 if (renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_NOREPLACE) < 0)
                         return jailor_error_errno(err, errno, "Cannot rename '%s' to '%s'", a, b);
                 moved = true;

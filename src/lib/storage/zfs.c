@@ -421,10 +421,22 @@ static int unmount_tree(const char *ds, const char *full, struct jailor_error *e
 
         if (r < 0)
                 return r;
-        for (size_t i = 0; mps[i]; i++)
-                if (umount2(mps[i], UMOUNT_NOFOLLOW) < 0 && errno != EINVAL && errno != ENOENT)
-                        return jailor_error_errno(
-                            err, errno, "Dataset '%s' is in use: cannot unmount '%s'", ds, mps[i]);
+        for (size_t i = 0; mps[i]; i++) {
+                /*
+                 * Busy for a moment is normal: zfs-fuse releases files late, and
+                 * a `zfs recv` left by a killed jailor runs on until it is done.
+                 */
+                for (int attempt = 0; umount2(mps[i], UMOUNT_NOFOLLOW) < 0; attempt++) {
+                        if (errno == EINVAL || errno == ENOENT)
+                                break;
+                        if (errno != EBUSY || attempt >= 50)
+                                return jailor_error_errno(err, errno,
+                                                          "Dataset '%s' is in use: cannot "
+                                                          "unmount '%s'",
+                                                          ds, mps[i]);
+                        usleep(100 * 1000);
+                }
+        }
         return 0;
 }
 
@@ -524,6 +536,9 @@ static int zfs_open(struct storage *s, struct jailor_error *err)
         s->root = argv[6] == s->pool ? path_join(out, "jailor") : strdup(out);
         if (!s->root)
                 return jailor_error_set(err, ENOMEM, "Out of memory");
+        /* a rename or destroy killed between its unmount and mount leaves datasets unmounted */
+        if (argv[6] == s->dataset)
+                mount_tree(s->dataset, NULL);
         return 0;
 }
 
@@ -872,10 +887,22 @@ static int zfs_copy(struct storage *s, const char *src, const char *dst, struct 
         return zfs(NULL, err, "destroy", snap, NULL);
 }
 
+/* A clone outside the tree `top` of a snapshot inside it. */
+static bool clone_from_outside(const char *top, const struct clone_pair *p)
+{
+        size_t n = strcspn(p->origin, "@");
+
+        return strncmp(p->origin, top, strlen(top)) == 0 && n >= strlen(top) &&
+               (n == strlen(top) || p->origin[strlen(top)] == '/') &&
+               !is_self_or_below(top, p->clone);
+}
+
 static int zfs_rename(struct storage *s, const char *old_ds, const char *new_ds,
                       struct jailor_error *err)
 {
         _cleanup_free_ char *a = full_name(s, old_ds), *b = full_name(s, new_ds);
+        struct clone_pair *pairs = NULL;
+        size_t n = 0;
         int r;
 
         if (!a || !b)
@@ -886,14 +913,26 @@ static int zfs_rename(struct storage *s, const char *old_ds, const char *new_ds,
         r = need_new(s, new_ds, err);
         if (r < 0)
                 return r;
-        r = unmount_tree(old_ds, a, err);
+        /* zfs-fuse also holds a dataset busy while clones of its snapshots are mounted */
+        r = zfs_clone_pairs(s, &pairs, &n, err);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; r == 0 && i < n; i++)
+                if (clone_from_outside(a, &pairs[i]))
+                        r = unmount_tree(pairs[i].clone, pairs[i].clone, err);
+        if (r == 0)
+                r = unmount_tree(old_ds, a, err);
         if (r == 0)
                 r = zfs_when_released(err, "rename", a, b, NULL);
-        if (r < 0) {
+        if (r < 0)
                 mount_tree(a, NULL);
-                return r;
-        }
-        return mount_tree(b, err);
+        else
+                r = mount_tree(b, err);
+        for (size_t i = 0; i < n; i++)
+                if (clone_from_outside(a, &pairs[i]))
+                        mount_tree(pairs[i].clone, NULL);
+        pairs_free(pairs, n);
+        return r;
 }
 
 static int zfs_space(struct storage *s, const char *ds, uint64_t *ret_used, uint64_t *ret_avail,
