@@ -91,16 +91,44 @@ def pool(request, tmp_path):
         cm.__exit__(None, None, None)
 
 
+DEBOOTSTRAP_CACHE = Path("/var/cache/jailor-test/bookworm-debootstrap.tgz")
+
+
+def fetch_bookworm(jailor, pool_path):
+    """Fetches bookworm into the active pool.  The debootstrap download is
+    cached between runs on one machine (only debootstrap talks to the
+    mirror); the install from it is done every time."""
+    if DEBOOTSTRAP_CACHE.exists():
+        jailor.run("fetch", "-r", "bookworm", "--tarball", DEBOOTSTRAP_CACHE)
+        return
+    jailor.run("fetch", "-r", "bookworm")
+    DEBOOTSTRAP_CACHE.parent.mkdir(parents=True, exist_ok=True)
+    tmp = DEBOOTSTRAP_CACHE.with_suffix(".part")
+    tmp.write_bytes((Path(pool_path) / "jailor/download/bookworm/bookworm-debootstrap.tgz").read_bytes())
+    tmp.rename(DEBOOTSTRAP_CACHE)
+
+
+def _jail_cgroups():
+    """The jails' cgroups in every hierarchy: /sys/fs/cgroup[/CONTROLLER]/jailor/NAME."""
+    found = []
+    for top in [Path("/sys/fs/cgroup"), *Path("/sys/fs/cgroup").iterdir()]:
+        jailor_dir = top / "jailor"
+        if jailor_dir.is_dir():
+            found += [str(d) for d in jailor_dir.iterdir() if d.is_dir()]
+    return found
+
+
 def _machine_state():
     mounts = Path("/proc/self/mounts").read_text().splitlines()
     loops = subprocess.run(["losetup", "-a"], capture_output=True, text=True).stdout.splitlines()
     fuse = subprocess.run(["pgrep", "-x", "zfs-fuse"], capture_output=True, text=True).stdout.split()
-    return {"mounts": sorted(mounts), "loop devices": sorted(loops), "zfs-fuse": sorted(fuse)}
+    return {"mounts": sorted(mounts), "loop devices": sorted(loops), "zfs-fuse": sorted(fuse),
+            "cgroups": sorted(_jail_cgroups())}
 
 
 @pytest.fixture(autouse=True)
 def leaves_machine_clean():
-    """Fails a test that leaves a mount, loop device or zfs-fuse daemon behind."""
+    """Fails a test that leaves a mount, loop device, zfs-fuse daemon or jail cgroup behind."""
     before = _machine_state()
     yield
     after = _machine_state()

@@ -2,6 +2,7 @@
 import json
 import re
 import time
+from pathlib import Path
 
 import pytest
 
@@ -252,6 +253,26 @@ def test_df_shows_the_quota(jailor, pool, pool_with_release):
     assert data["qta"] == "100M" and data["available"] <= 100 << 20
     jailor.run("set", "quota=none", "q")
     assert jailor.json("df")[0]["available"] > 100 << 20  # the limit is lifted
+    jailor.run("destroy", "q")
+
+
+def test_create_with_a_quota_limits_the_new_root(jailor, pool, pool_with_release):
+    if pool.backend == "dir":
+        err = jailor.fails("create", "-r", "bb", "-n", "q", "quota=64M")
+        assert err == "jailor: Cannot set quota=64M on 'q': The dir backend cannot limit the size " \
+                      "of a dataset (quota)\n"
+        assert jailor.json("list") == []
+        assert list((Path(pool.path) / "jailor" / "staging").iterdir()) == []
+        return
+    jailor.run("create", "-r", "bb", "-n", "q", "quota=64M")
+    assert jailor.run("get", "quota", "q").stdout == "64M\n"
+    data = jailor.json("df")[0]
+    assert data["qta"] == "64M" and data["available"] <= 64 << 20
+    # a jail made from a template inherits its limit
+    jailor.run("set", "template=yes", "q")
+    jailor.run("create", "-t", "q", "-n", "from_t")
+    assert {r["name"]: r["qta"] for r in jailor.json("df")}["from_t"] == "64M"
+    jailor.run("destroy", "from_t")
     jailor.run("destroy", "q")
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import rootfs
-from conftest import JAILOR, skip_or_fail
+from conftest import JAILOR, fetch_bookworm, skip_or_fail
 
 
 @pytest.fixture
@@ -293,14 +293,9 @@ def test_killed_fetch_leaves_nothing_and_can_be_redone(jailor, tmp_path):
     assert len(list((pool / "jailor" / "releases" / "big" / "root" / "d7").iterdir())) == 100
 
 
-DEBOOTSTRAP_CACHE = Path("/var/cache/jailor-test/bookworm-debootstrap.tgz")
-
-
 @pytest.mark.parametrize("backend", ["dir", "btrfs"])
 def test_fetch_bookworm_with_debootstrap(jailor, tmp_path, backend):
-    """The real thing: a Debian release from the mirror the host uses.  The
-    package download is cached between runs on one machine; the install from
-    it is done every time."""
+    """The real thing: a Debian release from the mirror the host uses."""
     import backends
     make = {"dir": backends.dir_pool, "btrfs": backends.btrfs_pool}[backend]
     try:
@@ -311,14 +306,7 @@ def test_fetch_bookworm_with_debootstrap(jailor, tmp_path, backend):
         skip_or_fail(str(e))
     try:
         jailor.run("activate", p.pool)
-        if DEBOOTSTRAP_CACHE.exists():
-            jailor.run("fetch", "-r", "bookworm", "--tarball", DEBOOTSTRAP_CACHE)
-        else:
-            jailor.run("fetch", "-r", "bookworm")
-            DEBOOTSTRAP_CACHE.parent.mkdir(parents=True, exist_ok=True)
-            tmp = DEBOOTSTRAP_CACHE.with_suffix(".part")
-            tmp.write_bytes((Path(p.path) / "jailor/download/bookworm/bookworm-debootstrap.tgz").read_bytes())
-            tmp.rename(DEBOOTSTRAP_CACHE)
+        fetch_bookworm(jailor, p.path)
         root = Path(p.path) / "jailor" / "releases" / "bookworm" / "root"
         meta = json.loads((root.parent / "release.json").read_text())
         assert meta["origin"]["type"] == "debootstrap"

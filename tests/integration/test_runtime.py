@@ -79,6 +79,7 @@ def test_start_exec_stop(running, pool):
         assert "jail 'web' started" in log and "init exited" in log
     for c in ("memory", "pids", "cpu"):
         assert not os.path.exists(f"/sys/fs/cgroup/{c}/jailor/web")
+    assert not os.path.exists("/sys/fs/cgroup/unified/jailor/web")
 
 
 def test_confinement_from_inside(running):

@@ -26,6 +26,7 @@
 #include "../util/run.h"
 #include "config.h"
 #include "hooks.h"
+#include "props_set.h"
 
 /* The release's system directories a basejail binds read-only (SPEC §5). */
 static const char *const basejail_dirs[] = {"usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32",
@@ -411,6 +412,10 @@ static int create_one(const struct jailor_ctx *ctx, struct storage *s,
                         goto fail;
                 json_object_del(config, "template");
                 r = config_write(config_path, config, err);
+                /* quota= given at create, or inherited from a template */
+                if (r == 0 && json_is_string(json_object_get(config, "quota")))
+                        r = jail_apply_quota(s, name, b.root_ds,
+                                             json_string_value(json_object_get(config, "quota")), err);
                 json_decref(config);
                 if (r < 0)
                         goto fail;

@@ -102,8 +102,8 @@ static int plan_one(struct jail *j, json_t *defaults, const struct jail_state *s
         return 0;
 }
 
-int jail_apply_quota(struct storage *s, const struct jail *j, const char *quota,
-                     struct jailor_error *err)
+int jail_apply_quota(struct storage *s, const char *name, const char *root_ds,
+                     const char *quota, struct jailor_error *err)
 {
         uint64_t bytes;
         int r;
@@ -111,11 +111,11 @@ int jail_apply_quota(struct storage *s, const struct jail *j, const char *quota,
         r = parse_size("quota", quota, &bytes, err);
         if (r < 0)
                 return r;
-        r = storage_set_quota(s, j->root_ds, bytes, err);
+        r = storage_set_quota(s, root_ds, bytes, err);
         if (r == -EOPNOTSUPP && bytes == 0)
                 return 0; /* no quota asked of a backend that has none */
         if (r < 0)
-                return jailor_error_prefix(err, "Cannot set quota=%s on '%s'", quota, j->name);
+                return jailor_error_prefix(err, "Cannot set quota=%s on '%s'", quota, name);
         return 0;
 }
 
@@ -140,7 +140,7 @@ static int apply_plan(const struct jailor_ctx *ctx, struct storage *s, struct ja
         int r = 0;
 
         if (plan->quota) {
-                r = jail_apply_quota(s, j, plan->quota, err);
+                r = jail_apply_quota(s, j->name, j->root_ds, plan->quota, err);
                 if (r < 0)
                         return r;
                 quota_done = true;
@@ -164,7 +164,7 @@ undo:
                 plan->template_to ? template_unmake(ctx, s, j, NULL)
                                   : template_make(ctx, s, j, NULL);
         if (quota_done)
-                jail_apply_quota(s, j, plan->old_quota, NULL);
+                jail_apply_quota(s, j->name, j->root_ds, plan->old_quota, NULL);
         return r;
 }
 

@@ -34,9 +34,9 @@ int jail_set(const struct jailor_ctx *ctx, struct storage *s, const char *name,
              char *const *assignments, size_t n, json_t **ret_changes, struct jailor_error *err);
 
 /*
- * Limits the jail's root dataset to quota (a canonical quota value: "none"
- * or a size).  "none" succeeds on a backend without quotas (dir), where any
- * other value is refused.
+ * Limits the root dataset root_ds of jail `name` (staged or in place) to quota (a
+ * canonical quota value: "none" or a size).  "none" succeeds on a backend
+ * without quotas (dir), where any other value is refused.
  */
-int jail_apply_quota(struct storage *s, const struct jail *j, const char *quota,
-                     struct jailor_error *err);
+int jail_apply_quota(struct storage *s, const char *name, const char *root_ds,
+                     const char *quota, struct jailor_error *err);

@@ -176,7 +176,8 @@ static int note_v1_mount(struct cgroup_mounts *m, const char *mount_point, char 
 
         for (char *o = strtok_r(super_opts, ",", &save); o; o = strtok_r(NULL, ",", &save))
                 for (size_t c = 0; c < _CGROUP_CONTROLLER_MAX; c++) {
-                        if (m->v1[c] || !STREQ(o, v1_controller_names[c]))
+                        if (m->v1[c] || !v1_controller_names[c] ||
+                            !STREQ(o, v1_controller_names[c]))
                                 continue;
                         m->v1[c] = strdup(mount_point);
                         if (!m->v1[c])

@@ -51,6 +51,13 @@ enum cgroup_controller {
         CGROUP_PIDS,    /* maxproc */
         CGROUP_IO,      /* readbps... (v1: blkio, v2: io) */
         CGROUP_FREEZER, /* kill_all (v1; built into v2) */
+        /*
+         * Not a controller: the jail's directory in the cgroup2 tree, which
+         * the jail sees as its /sys/fs/cgroup (a systemd in it manages it).
+         * On v2 it is the one directory; on a hybrid v1 host it is one more,
+         * in the cgroup2 mount beside the controllers (/sys/fs/cgroup/unified).
+         */
+        CGROUP_UNIFIED,
         _CGROUP_CONTROLLER_MAX,
 };
 

@@ -78,44 +78,58 @@ static int cpuset_fill(const char *dir, struct jailor_error *err)
         return 0;
 }
 
+/*
+ * The jail's directory under the hierarchy mounted at root, for controller c
+ * (made when create; skipped when it is missing and not create).
+ */
+static int open_one(struct cgroup *cg, const char *root, enum cgroup_controller c, bool create,
+                    struct jailor_error *err)
+{
+        _cleanup_free_ char *parent = path_join(root, CGROUP_JAILOR_DIR);
+        char *dir = parent ? path_join(parent, cg->name) : NULL;
+        int r = 0;
+
+        if (!dir)
+                return jailor_error_set(err, ENOMEM, "Out of memory");
+        if (!create && !dir_exists(dir)) {
+                free(dir);
+                return 0;
+        }
+        if (create) {
+                r = cgroup_make_dirs(root, cg->name, err);
+                if (r == 0 && c == CGROUP_CPUSET) {
+                        r = cpuset_fill(parent, err);
+                        if (r == 0)
+                                r = cpuset_fill(dir, err);
+                }
+        }
+        if (r < 0) {
+                free(dir);
+                return r;
+        }
+        return cgroup_add_dir(cg, c, dir, err);
+}
+
 static int v1_open(struct cgroup *cg, const struct cgroup_mounts *m, bool create,
                    struct jailor_error *err)
 {
         int r;
 
         for (int c = 0; c < _CGROUP_CONTROLLER_MAX; c++) {
-                _cleanup_free_ char *parent = NULL;
-                char *dir;
-
                 if (!m->v1[c])
                         continue;
-                parent = path_join(m->v1[c], CGROUP_JAILOR_DIR);
-                dir = parent ? path_join(parent, cg->name) : NULL;
-                if (!dir)
-                        return jailor_error_set(err, ENOMEM, "Out of memory");
-                if (!create && !dir_exists(dir)) {
-                        free(dir);
-                        continue;
-                }
-                if (create) {
-                        r = cgroup_make_dirs(m->v1[c], cg->name, err);
-                        if (r == 0 && c == CGROUP_CPUSET) {
-                                r = cpuset_fill(parent, err);
-                                if (r == 0)
-                                        r = cpuset_fill(dir, err);
-                        }
-                        if (r < 0) {
-                                free(dir);
-                                return r;
-                        }
-                }
-                r = cgroup_add_dir(cg, (enum cgroup_controller)c, dir, err);
+                r = open_one(cg, m->v1[c], (enum cgroup_controller)c, create, err);
                 if (r < 0)
                         return r;
         }
         if (cg->n_dirs == 0)
                 return jailor_error_set(err, ENOENT, "Jail '%s' has no cgroup", cg->name);
-        return 0;
+        /*
+         * A hybrid host's cgroup2 mount gets the jail's directory too: the
+         * jail mounts that subtree as its /sys/fs/cgroup, where a systemd in
+         * the jail makes its own cgroups.
+         */
+        return m->unified ? open_one(cg, m->unified, CGROUP_UNIFIED, create, err) : 0;
 }
 
 /* ---- limits ------------------------------------------------------------------- */

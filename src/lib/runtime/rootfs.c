@@ -189,7 +189,12 @@ int rootfs_prepare(const struct rootfs_plan *plan, struct jailor_error *err)
         r = prepare_dev(plan, err);
         if (r < 0)
                 return r;
-        return mount_at(plan->root, "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=755", err);
+        r = mount_at(plan->root, "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=755", err);
+        if (r < 0)
+                return r;
+        /* systemd (252+) wants /run/lock as a mount of its own and cannot make it */
+        return mount_at(plan->root, "/run/lock", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                        "mode=1777,size=5m", err);
 }
 
 int rootfs_enter(const struct rootfs_plan *plan, struct jailor_error *err)
@@ -210,6 +215,13 @@ int rootfs_enter(const struct rootfs_plan *plan, struct jailor_error *err)
                      NULL, err);
         if (r < 0)
                 return r;
+        /* in the jail's cgroup namespace: its root is the jail's own cgroup */
+        if (plan->cgroup2) {
+                r = mount_at(plan->root, "/sys/fs/cgroup", "cgroup2",
+                             MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err);
+                if (r < 0)
+                        return r;
+        }
         if (chdir(plan->root) < 0)
                 return jailor_error_errno(err, errno, "Cannot enter '%s'", plan->root);
         /* pivot_root(".", "."): the old root ends up stacked under the new one... */

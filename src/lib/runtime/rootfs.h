@@ -10,8 +10,9 @@
  *
  * rootfs_enter runs in the jail's init, in a mount namespace copied from
  * the supervisor's, after the new PID and network namespaces exist: it
- * mounts /proc and /sys (read-only), masks what must not be written, and
- * pivots into the root, detaching the old one so nothing of the host stays
+ * mounts /proc and /sys (read-only), the jail's own cgroup2 subtree at
+ * /sys/fs/cgroup (systemd needs it and cannot mount it without
+ * CAP_SYS_ADMIN), masks what must not be written, and pivots into the root, detaching the old one so nothing of the host stays
  * reachable.
  */
 #pragma once
@@ -36,6 +37,7 @@ struct rootfs_plan {
         size_t n_binds;
         unsigned max_ptys;          /* devpts max=; 0 = the kernel's default */
         const char *console;        /* host path of the pty slave for /dev/console, or NULL */
+        bool cgroup2;               /* mount the jail's cgroup2 subtree at /sys/fs/cgroup */
 };
 
 void rootfs_plan_done(struct rootfs_plan *plan);

@@ -95,6 +95,32 @@ static int attach_console(struct jailor_error *err)
         return 0;
 }
 
+/*
+ * Whether the supervisor gave this process a cgroup2 directory of its own
+ * ("0::/jailor/NAME" rather than "0::/"): only then may the jail mount
+ * cgroup2, whose root in the new cgroup namespace is that directory.
+ */
+static bool in_own_cgroup2(void)
+{
+        _cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
+        char line[512];
+
+        while (f && fgets(line, sizeof(line), f))
+                if (strncmp(line, "0::", 3) == 0)
+                        return strcmp(line + 3, "/\n") != 0;
+        return false;
+}
+
+/* What the jail's init starts with: nothing of the caller's environment. */
+static void clean_environment(void)
+{
+        clearenv();
+        /* systemd and others recognise a container by $container */
+        setenv("container", "jailor", 1);
+        setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
+        setenv("TERM", "linux", 1);
+}
+
 /* Runs as PID 1 of the new namespaces: finish the jail, then become its init. */
 _Noreturn static void init_main(const struct supervisor *sup, struct init_pipes pipes)
 {
@@ -116,6 +142,9 @@ _Noreturn static void init_main(const struct supervisor *sup, struct init_pipes 
         if (read(pipes.go, &go, 1) != 1)
                 _exit(127);
         close(pipes.go);
+        /* the plan is this process's own copy (clone without CLONE_VM) */
+        ((struct rootfs_plan *)&cfg->plan)->cgroup2 = in_own_cgroup2();
+        clean_environment();
         /* now the cgroup namespace's root is the jail's own cgroup */
         if (unshare(CLONE_NEWCGROUP) < 0) {
                 jailor_error_errno(&err, errno, "Cannot make the jail's cgroup namespace");
