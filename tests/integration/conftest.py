@@ -118,20 +118,31 @@ def _jail_cgroups():
     return found
 
 
-def _machine_state():
-    mounts = Path("/proc/self/mounts").read_text().splitlines()
-    loops = subprocess.run(["losetup", "-a"], capture_output=True, text=True).stdout.splitlines()
-    fuse = subprocess.run(["pgrep", "-x", "zfs-fuse"], capture_output=True, text=True).stdout.split()
+def _machine_state(ours):
+    """What a test could leave behind, limited to this run's own things
+    (under its base temporary directory) so that two runs side by side do
+    not blame each other; jail cgroups are named by jail, not by run."""
+    mounts = [m for m in Path("/proc/self/mounts").read_text().splitlines() if ours in m]
+    loops = [l for l in subprocess.run(["losetup", "-a"], capture_output=True,
+                                       text=True).stdout.splitlines() if ours in l]
+    fuse = []
+    for pid in subprocess.run(["pgrep", "-x", "zfs-fuse"], capture_output=True, text=True).stdout.split():
+        try:
+            if ours in Path(f"/proc/{pid}/cmdline").read_text():
+                fuse.append(pid)
+        except OSError:
+            pass
     return {"mounts": sorted(mounts), "loop devices": sorted(loops), "zfs-fuse": sorted(fuse),
             "cgroups": sorted(_jail_cgroups())}
 
 
 @pytest.fixture(autouse=True)
-def leaves_machine_clean():
+def leaves_machine_clean(tmp_path_factory):
     """Fails a test that leaves a mount, loop device, zfs-fuse daemon or jail cgroup behind."""
-    before = _machine_state()
+    ours = str(tmp_path_factory.getbasetemp())
+    before = _machine_state(ours)
     yield
-    after = _machine_state()
+    after = _machine_state(ours)
     for kind in before:
         added = set(after[kind]) - set(before[kind])
         assert not added, f"test left {kind} behind: {sorted(added)}"
