@@ -38,10 +38,7 @@ check-vm: build
 	JAILOR_BUILD_DIR=$(abspath $(BUILD)) tests/vm/run
 
 demo: build
-	$(JAILOR) activate /var/lib/jailor
-	$(JAILOR) pools
-	$(JAILOR) list -r -h | cut -f1 | grep -qx bookworm || $(JAILOR) fetch -r bookworm
-	$(JAILOR) list -r
+	JAILOR=$(JAILOR) tools/demo.sh
 
 install: build
 	meson install -C $(BUILD)

@@ -19,6 +19,7 @@
 
 #include "../jail/jail.h"
 #include "../util/cleanup.h"
+#include "../util/fs.h"
 #include "cgroup.h"
 #include "confine.h"
 #include "state.h"
@@ -280,6 +281,31 @@ static void relay(int master)
                 tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 }
 
+/*
+ * A pseudo-terminal from the jail's own devpts, so that inside the jail it
+ * is a /dev/pts/N that tty(1), login and sshd can name.  The slave is
+ * opened through the master (TIOCGPTPEER), never by a path.  Returns the
+ * master, or -errno.
+ */
+static int open_jail_pty(pid_t init, int *ret_slave)
+{
+        char root[64];
+        int master, slave;
+
+        snprintf(root, sizeof(root), "/proc/%d/root", (int)init);
+        master = open_in_root(root, "/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC, 0);
+        if (master < 0)
+                return master;
+        if (unlockpt(master) < 0 ||
+            (slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+                int e = errno;
+                close(master);
+                return -e;
+        }
+        *ret_slave = slave;
+        return master;
+}
+
 int runtime_exec(const struct jailor_ctx *ctx, struct storage *s, const struct exec_request *req,
                  int *ret_status, struct jailor_error *err)
 {
@@ -318,13 +344,9 @@ int runtime_exec(const struct jailor_ctx *ctx, struct storage *s, const struct e
         if (r < 0)
                 goto close_ns;
         if (tty || req->console) {
-                char slave[64];
-
-                master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-                if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 ||
-                    ptsname_r(master, slave, sizeof(slave)) != 0 ||
-                    (e.pty_slave = open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
-                        r = jailor_error_errno(err, errno, "Cannot make a terminal for the command");
+                master = open_jail_pty(st.init, &e.pty_slave);
+                if (master < 0) {
+                        r = jailor_error_errno(err, -master, "Cannot make a terminal for the command");
                         goto close_ns;
                 }
         }
