@@ -84,8 +84,9 @@ static int add_row(struct table *t, enum list_format format, const struct jail_r
         return -EINVAL;
 }
 
-static json_t *row_json(const struct jail_row *r)
+static json_t *row_json(const void *row)
 {
+        const struct jail_row *r = row;
         _cleanup_free_ char *ip4 = r->corrupt ? NULL : jail_row_ip4_short(r);
 
         if (r->corrupt)
@@ -109,21 +110,8 @@ static int print_rows(struct cli *cli, const struct jail_row *rows, size_t n,
                                                             : short_headers;
         struct table *t;
 
-        if (cli->json) {
-                json_t *a = json_array();
-
-                for (size_t i = 0; a && i < n; i++) {
-                        if (json_array_append_new(a, row_json(&rows[i])) < 0) {
-                                json_decref(a);
-                                a = NULL;
-                        }
-                }
-                if (!a)
-                        return EXIT_FAILED;
-                output_json(a);
-                json_decref(a);
-                return EXIT_OK;
-        }
+        if (cli->json)
+                return output_json_rows(rows, n, sizeof(*rows), row_json);
         t = table_new(headers);
         if (!t)
                 return EXIT_FAILED;
@@ -194,8 +182,9 @@ static int cmd_list(struct cli *cli, int argc, char **argv)
 
 /* ---- df ----------------------------------------------------------------- */
 
-static json_t *df_row_json(const struct jail_df_row *r)
+static json_t *df_row_json(const void *row)
 {
+        const struct jail_df_row *r = row;
         json_t *o = json_pack("{s:s, s:s, s:n, s:n}", "name", r->name, "type",
                               r->is_template ? "template" : "jail", "crt", "res");
 
@@ -214,21 +203,8 @@ static int print_df(struct cli *cli, const struct jail_df_row *rows, size_t n, b
         static const char *const headers[] = {"NAME", "CRT", "RES", "QTA", "USE", "AVA", NULL};
         struct table *t;
 
-        if (cli->json) {
-                json_t *a = json_array();
-
-                for (size_t i = 0; a && i < n; i++) {
-                        if (json_array_append_new(a, df_row_json(&rows[i])) < 0) {
-                                json_decref(a);
-                                a = NULL;
-                        }
-                }
-                if (!a)
-                        return EXIT_FAILED;
-                output_json(a);
-                json_decref(a);
-                return EXIT_OK;
-        }
+        if (cli->json)
+                return output_json_rows(rows, n, sizeof(*rows), df_row_json);
         t = table_new(headers);
         if (!t)
                 return EXIT_FAILED;

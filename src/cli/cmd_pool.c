@@ -20,36 +20,33 @@ static int parse_pool_arg(struct cli *cli, int argc, char **argv, const char **r
         return -1;
 }
 
-static int cmd_activate(struct cli *cli, int argc, char **argv)
+/* activate and deactivate: one POOL, one library call, one line when not --json. */
+static int pool_command(struct cli *cli, int argc, char **argv,
+                        int (*op)(const struct jailor_ctx *, const char *, struct jailor_error *),
+                        const char *done)
 {
         struct jailor_error err = {0};
-        const char *pool;
+        const char *pool = NULL;
         int r;
 
         r = parse_pool_arg(cli, argc, argv, &pool);
         if (r >= 0)
                 return r;
-        if (pool_activate(&cli->ctx, pool, &err) < 0)
+        if (op(&cli->ctx, pool, &err) < 0)
                 return cli_fail(&err);
         if (!cli->json)
-                printf("Pool '%s' activated\n", pool);
+                printf("Pool '%s' %s\n", pool, done);
         return EXIT_OK;
+}
+
+static int cmd_activate(struct cli *cli, int argc, char **argv)
+{
+        return pool_command(cli, argc, argv, pool_activate, "activated");
 }
 
 static int cmd_deactivate(struct cli *cli, int argc, char **argv)
 {
-        struct jailor_error err = {0};
-        const char *pool;
-        int r;
-
-        r = parse_pool_arg(cli, argc, argv, &pool);
-        if (r >= 0)
-                return r;
-        if (pool_deactivate(&cli->ctx, pool, &err) < 0)
-                return cli_fail(&err);
-        if (!cli->json)
-                printf("Pool '%s' deactivated\n", pool);
-        return EXIT_OK;
+        return pool_command(cli, argc, argv, pool_deactivate, "deactivated");
 }
 
 static void format_bytes(uint64_t bytes, char *buf, size_t len)

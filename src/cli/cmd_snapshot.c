@@ -209,46 +209,42 @@ static int jail_and_snap(struct cli *cli, int argc, char **argv, const char **re
         return -1;
 }
 
-static int cmd_rollback(struct cli *cli, int argc, char **argv)
+/* rollback and snapremove: JAIL -n SNAP, one library call, one line saying what was done. */
+typedef int snap_op_fn(const struct jailor_ctx *ctx, struct storage *s, const char *jail,
+                       const char *snap, char **ret_label, struct jailor_error *err);
+
+static int snap_command(struct cli *cli, int argc, char **argv, snap_op_fn *op,
+                        const char *json_key, const char *done_before, const char *done_after)
 {
         struct jailor_error err = {0};
         _cleanup_free_ char *label = NULL, *line = NULL;
         struct storage *s = NULL;
-        const char *jail, *snap;
+        const char *jail = NULL, *snap = NULL;
         int r = jail_and_snap(cli, argc, argv, &jail, &snap);
 
         if (r != -1)
                 return r;
         if (pool_open(&cli->ctx, &s, &err) < 0)
                 return cli_fail(&err);
-        r = jail_rollback(&cli->ctx, s, jail, snap, &label, &err);
+        r = op(&cli->ctx, s, jail, snap, &label, &err);
         storage_free(s);
         if (r < 0)
                 return cli_fail(&err);
-        if (asprintf(&line, "Rolled back to: %s", label) < 0)
+        if (asprintf(&line, "%s%s%s", done_before, label, done_after) < 0)
                 return EXIT_FAILED;
-        return print_done(cli, "rolled_back_to", label, line);
+        return print_done(cli, json_key, label, line);
+}
+
+static int cmd_rollback(struct cli *cli, int argc, char **argv)
+{
+        return snap_command(cli, argc, argv, jail_rollback, "rolled_back_to", "Rolled back to: ",
+                            "");
 }
 
 static int cmd_snapremove(struct cli *cli, int argc, char **argv)
 {
-        struct jailor_error err = {0};
-        _cleanup_free_ char *label = NULL, *line = NULL;
-        struct storage *s = NULL;
-        const char *jail, *snap;
-        int r = jail_and_snap(cli, argc, argv, &jail, &snap);
-
-        if (r != -1)
-                return r;
-        if (pool_open(&cli->ctx, &s, &err) < 0)
-                return cli_fail(&err);
-        r = jail_snapremove(&cli->ctx, s, jail, snap, &label, &err);
-        storage_free(s);
-        if (r < 0)
-                return cli_fail(&err);
-        if (asprintf(&line, "Snapshot: %s destroyed.", label) < 0)
-                return EXIT_FAILED;
-        return print_done(cli, "destroyed", label, line);
+        return snap_command(cli, argc, argv, jail_snapremove, "destroyed", "Snapshot: ",
+                            " destroyed.");
 }
 
 static int cmd_rename(struct cli *cli, int argc, char **argv)
