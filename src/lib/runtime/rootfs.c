@@ -101,6 +101,25 @@ static int fd_path(int fd, char buf[64])
         return 0;
 }
 
+/*
+ * The bind mount now on target, made read-only.  The fd that placed it
+ * names the directory underneath (a remount there is EINVAL): target is
+ * looked up again, which lands on the new mount.
+ */
+static int remount_read_only(const char *root, const char *target, struct jailor_error *err)
+{
+        _cleanup_close_ int fd = open_in_root(root, target, O_PATH | O_NOFOLLOW, 0);
+        char where[64];
+
+        if (fd < 0)
+                return jailor_error_errno(err, -fd, "Cannot open '%s' in the jail", target);
+        fd_path(fd, where);
+        if (mount(NULL, where, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
+                  NULL) < 0)
+                return jailor_error_errno(err, errno, "Cannot make '%s' read-only", target);
+        return 0;
+}
+
 /* Bind source onto target inside root; read-only binds are remounted so. */
 static int bind_into(const char *root, const char *source, const char *target, bool readonly,
                      struct jailor_error *err)
@@ -117,11 +136,9 @@ static int bind_into(const char *root, const char *source, const char *target, b
         fd_path(fd, where);
         if (mount(source, where, NULL, MS_BIND | MS_REC, NULL) < 0)
                 r = jailor_error_errno(err, errno, "Cannot bind '%s' onto '%s'", source, target);
-        else if (readonly &&
-                 mount(NULL, where, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
-                       NULL) < 0)
-                r = jailor_error_errno(err, errno, "Cannot make '%s' read-only", target);
         close(fd);
+        if (r == 0 && readonly)
+                r = remount_read_only(root, target, err);
         return r;
 }
 
