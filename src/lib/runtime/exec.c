@@ -344,6 +344,13 @@ int runtime_exec(const struct jailor_ctx *ctx, struct storage *s, const struct e
                 close(report[0]);
                 if (master >= 0)
                         close(master);
+                /*
+                 * Only stdin, stdout and stderr go into the jail: any other
+                 * descriptor the caller left inheritable (a directory, say)
+                 * would be a way out of the jail's root through /proc/self/fd.
+                 */
+                if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+                        fail(&e, "Cannot close the caller's descriptors: %s", strerror(errno));
                 /* into the jail's cgroup first, while the host's cgroup tree is in view */
                 if (cgroup_attach(cg, getpid(), &cerr) < 0)
                         fail(&e, "%s", cerr.msg);
