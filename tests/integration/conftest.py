@@ -96,6 +96,14 @@ class Jailor:
                 self.stop_for_sure(name)
 
 
+def with_dir_pool(jailor, tmp_path, release_tar, release="bb"):
+    """Activates a directory pool at tmp_path/pool holding release_tar as release."""
+    (tmp_path / "pool").mkdir()
+    jailor.run("activate", tmp_path / "pool")
+    jailor.run("fetch", "-r", release, "-f", release_tar)
+    return jailor
+
+
 @pytest.fixture
 def jailor(tmp_path):
     if not JAILOR.exists():

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import rootfs
+from conftest import with_dir_pool
 
 CGROUP = Path("/sys/fs/cgroup")
 V2 = (CGROUP / "cgroup.controllers").exists()
@@ -34,10 +35,7 @@ def busybox_tar(tmp_path_factory):
 @pytest.fixture
 def jailor(jailor, tmp_path, busybox_tar):
     """A directory pool holding the busybox release "bb"."""
-    (tmp_path / "pool").mkdir()
-    jailor.run("activate", tmp_path / "pool")
-    jailor.run("fetch", "-r", "bb", "-f", busybox_tar)
-    return jailor
+    return with_dir_pool(jailor, tmp_path, busybox_tar)
 
 
 def cg(controller, name):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import rootfs
-from conftest import JAILOR
+from conftest import JAILOR, with_dir_pool
 
 
 @pytest.fixture(scope="session")
@@ -80,10 +80,7 @@ def test_start_exec_stop(running, pool):
 @pytest.fixture
 def dir_pool(jailor, tmp_path, busybox_tar):
     """A directory pool holding the busybox release "bb"."""
-    (tmp_path / "pool").mkdir()
-    jailor.run("activate", tmp_path / "pool")
-    jailor.run("fetch", "-r", "bb", "-f", busybox_tar)
-    return jailor
+    return with_dir_pool(jailor, tmp_path, busybox_tar)
 
 
 def inside(jailor, name, script):
