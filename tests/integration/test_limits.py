@@ -190,6 +190,17 @@ def test_set_applies_limits_live_and_off_removes_them(jailor):
         assert out == "memoryuse: off -> 64M\n"  # nothing to restart for
         assert memory_limit("limlive") == 64 << 20
         assert '"memoryuse": "64M"' in config(jailor, "limlive")
+        # swap: v1 limits memory and swap together, v2 swap alone
+        swap_file = "memory.swap.max" if V2 else "memory.memsw.limit_in_bytes"
+        if (cg("memory", "limlive") / swap_file).exists():
+            jailor.run("set", "swapuse=32M", "limlive")
+            swap = read("memory", "limlive", swap_file, swap_file)
+            assert int(swap) == (32 << 20 if V2 else 96 << 20), swap
+            jailor.run("set", "swapuse=off", "limlive")
+            swap = read("memory", "limlive", swap_file, swap_file)
+            assert swap == "max" or int(swap) >= UNLIMITED, swap
+        else:
+            assert "swap accounting" in jailor.fails("set", "swapuse=32M", "limlive")
 
         jailor.run("set", "pcpu=30", "maxproc=50", "cpuset=0", "readbps=1M", "limlive")
         assert cpu_quota("limlive") == 30
