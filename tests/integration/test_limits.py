@@ -157,7 +157,7 @@ def test_maxproc_stops_a_fork_bomb(jailor):
         assert max(counts) <= 20 and alive(init), counts
         pids = {int(p) for d in jail_cgroups("limfork") if (d / "cgroup.procs").exists()
                 for p in (d / "cgroup.procs").read_text().split()}
-        assert len(pids) > 10
+        assert len(pids) > 2, pids  # the init and the sleeping bombs
         jailor.run("stop", "limfork")
         assert not any(alive(p) for p in pids), "stop left processes of the jail"
         assert not jail_cgroups("limfork")
