@@ -1,8 +1,10 @@
 """Fixtures for the integration tests: they run the real jailor binary as
 root, each test in its own JAILOR_CONF_DIR / JAILOR_RUN_DIR / pool under a
 temporary directory, and check that nothing is left on the machine."""
+import contextlib
 import json
 import os
+import signal
 import subprocess
 from pathlib import Path
 
@@ -37,7 +39,7 @@ class Jailor:
             JAILOR_EMBEDDED_POOL=str(self.embedded),
         )
 
-    def run(self, *args, check=True, input=None):
+    def run(self, *args, check=True, input=None, pass_fds=()):
         proc = subprocess.run(
             [str(JAILOR), *map(str, args)],
             env=self.env,
@@ -45,6 +47,7 @@ class Jailor:
             capture_output=True,
             text=True,
             timeout=120,
+            pass_fds=pass_fds,
         )
         if check and proc.returncode != 0:
             raise AssertionError(
@@ -65,6 +68,40 @@ class Jailor:
     def conf(self):
         path = self.conf_dir / "jailor.conf"
         return path.read_text() if path.exists() else ""
+
+    def state(self, name):
+        """The running jail's state.json: {"supervisor": PID, "init": PID, ...}."""
+        return json.loads((self.run_dir / name / "state.json").read_text())
+
+    def stop_for_sure(self, name):
+        """Stops jail name whatever the test did; a supervisor that is still
+        there afterwards (the test started it) is killed by its PID."""
+        self.run("stop", name, check=False)
+        state = self.run_dir / name / "state.json"
+        if state.exists():
+            try:
+                os.kill(json.loads(state.read_text())["supervisor"], signal.SIGKILL)
+            except (ProcessLookupError, ValueError, KeyError):
+                pass
+
+    @contextlib.contextmanager
+    def started(self, *names):
+        """Starts the jails; stops them afterwards whatever happens."""
+        try:
+            for name in names:
+                self.run("start", name)
+            yield self
+        finally:
+            for name in reversed(names):
+                self.stop_for_sure(name)
+
+
+def with_dir_pool(jailor, tmp_path, release_tar, release="bb"):
+    """Activates a directory pool at tmp_path/pool holding release_tar as release."""
+    (tmp_path / "pool").mkdir()
+    jailor.run("activate", tmp_path / "pool")
+    jailor.run("fetch", "-r", release, "-f", release_tar)
+    return jailor
 
 
 @pytest.fixture

@@ -69,7 +69,7 @@ static int add_computed(struct jail *j)
         return 0;
 }
 
-static int jail_compute_props(struct jail *j, json_t *defaults, struct jailor_error *err)
+int jail_update_props(struct jail *j, json_t *defaults, struct jailor_error *err)
 {
         int r;
 
@@ -138,7 +138,7 @@ int jail_open_with(const struct jailor_ctx *ctx, struct storage *s, const char *
                 *ret = j;
                 return 0;
         }
-        r = jail_compute_props(j, defaults, err);
+        r = jail_update_props(j, defaults, err);
         if (r < 0) {
                 jail_free(j);
                 return r;
@@ -177,7 +177,7 @@ int jail_save(const struct jailor_ctx *ctx, struct storage *s, struct jail *j,
         r = defaults_load(ctx, s, &defaults, err);
         if (r < 0)
                 return r;
-        r = jail_compute_props(j, defaults, err);
+        r = jail_update_props(j, defaults, err);
         json_decref(defaults);
         return r;
 }

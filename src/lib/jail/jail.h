@@ -53,6 +53,9 @@ int jail_save(const struct jailor_ctx *ctx, struct storage *s, struct jail *j,
 int jail_config_set(struct jail *j, json_t *defaults, const char *name, const char *canonical,
                     struct jailor_error *err);
 
+/* Recomputes j->props from j->config and defaults (after jail_config_set), writing nothing. */
+int jail_update_props(struct jail *j, json_t *defaults, struct jailor_error *err);
+
 /* Names of all jails (templates: the templates), sorted naturally (web_2 < web_10). */
 int jail_names(struct storage *s, bool templates, char ***ret, size_t *ret_n,
                struct jailor_error *err);

@@ -9,6 +9,7 @@
 #include "../defaults.h"
 #include "../props/parse.h"
 #include "../props/props.h"
+#include "../runtime/runtime.h"
 #include "../util/cleanup.h"
 #include "config.h"
 #include "list.h"
@@ -21,6 +22,7 @@ struct set_plan {
         const char *quota; /* the new quota (a string of changes), or NULL */
         const char *old_quota;
         int template_to;   /* -1: unchanged; 1: become a template; 0: become a jail */
+        bool live_limits;  /* the jail runs and a resource limit changes: apply it now */
 };
 
 /*
@@ -95,6 +97,8 @@ static int plan_one(struct jail *j, json_t *defaults, const struct jail_state *s
                            "restart", restart);
         if (!change || json_array_append_new(plan->changes, change) < 0)
                 return jailor_error_set(err, ENOMEM, "Out of memory");
+        if (st->up && runtime_is_live_limit(name))
+                plan->live_limits = true;
         if (STREQ(name, "quota")) {
                 plan->quota = json_string_value(json_object_get(change, "new"));
                 plan->old_quota = json_string_value(json_object_get(change, "old"));
@@ -132,10 +136,36 @@ static int write_config(struct storage *s, struct jail *j, struct jailor_error *
         return config_write(path, j->config, err);
 }
 
+/*
+ * The running jail's cgroup gets the limits of j->config at once; on
+ * failure the old ones are written back (a refused write leaves the
+ * limits before it changed) and j->props is as it was.
+ */
+static int apply_live_limits(const struct jailor_ctx *ctx, struct storage *s, struct jail *j,
+                             json_t *defaults, json_t **ret_old_props, struct jailor_error *err)
+{
+        json_t *old = json_incref(j->props);
+        int r;
+
+        r = jail_update_props(j, defaults, err);
+        if (r == 0)
+                r = runtime_apply_limits(ctx, s, j, err);
+        if (r < 0) {
+                json_decref(j->props);
+                j->props = old;
+                runtime_apply_limits(ctx, s, j, NULL);
+                return r;
+        }
+        *ret_old_props = old;
+        return 0;
+}
+
 /* Carries out the plan; on failure undoes what it did, in reverse. */
 static int apply_plan(const struct jailor_ctx *ctx, struct storage *s, struct jail *j,
-                      json_t *config_before, const struct set_plan *plan, struct jailor_error *err)
+                      json_t *defaults, json_t *config_before, const struct set_plan *plan,
+                      struct jailor_error *err)
 {
+        json_t *old_props = NULL;
         bool quota_done = false, moved = false;
         int r = 0;
 
@@ -152,14 +182,26 @@ static int apply_plan(const struct jailor_ctx *ctx, struct storage *s, struct ja
                         goto undo;
                 moved = true;
         }
+        /* before config.json: a limit the kernel refuses is a set refused */
+        if (plan->live_limits) {
+                r = apply_live_limits(ctx, s, j, defaults, &old_props, err);
+                if (r < 0)
+                        goto undo;
+        }
         /* the last step, one atomic write: after it the change is complete */
         if (!json_equal(config_before, j->config)) {
                 r = write_config(s, j, err);
                 if (r < 0)
                         goto undo;
         }
+        json_decref(old_props);
         return 0;
 undo:
+        if (old_props) {
+                json_decref(j->props);
+                j->props = old_props;
+                runtime_apply_limits(ctx, s, j, NULL);
+        }
         if (moved)
                 plan->template_to ? template_unmake(ctx, s, j, NULL)
                                   : template_make(ctx, s, j, NULL);
@@ -214,7 +256,7 @@ int jail_set(const struct jailor_ctx *ctx, struct storage *s, const char *name,
                 r = template_check_unmake(ctx, s, j, err);
         if (r < 0)
                 goto out;
-        r = apply_plan(ctx, s, j, before, &plan, err);
+        r = apply_plan(ctx, s, j, defaults, before, &plan, err);
         if (r < 0)
                 goto out;
         *ret_changes = TAKE_PTR(plan.changes);

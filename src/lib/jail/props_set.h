@@ -11,7 +11,9 @@
  *
  *   1. quota: the limit on the jail's root dataset (jail_apply_quota)
  *   2. template=yes|no: the move to templates/ or back (template.h)
- *   3. one atomic write of config.json; values equal to the default are
+ *   3. resource limits of a running jail: its cgroup gets the new ones at
+ *      once (runtime_apply_limits), so the kernel's refusal refuses the set
+ *   4. one atomic write of config.json; values equal to the default are
  *      dropped from it (jail_config_set)
  *
  * `set ... default` edits defaults.json instead (defaults_set).

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -218,6 +220,41 @@ static int open_namespaces(pid_t init, int fds[N_NS], struct jailor_error *err)
 
 /* ---- the terminal ------------------------------------------------------------ */
 
+/*
+ * A pseudo-terminal of the jail's own devpts for the command: inside the
+ * jail it is /dev/pts/N, which tty, login and su look up (one of the
+ * host's devpts has no name there, and login refuses it).  The multiplexer
+ * is looked up inside the jail's root (root_fd: the init's /proc/PID/root),
+ * where no link of the jail leads out, and must really be one (5:2); the
+ * slave is opened through the master, never by name.
+ */
+static int open_jail_pty(int root_fd, int *ret_master, int *ret_slave, struct jailor_error *err)
+{
+        char root[64];
+        struct stat st;
+        int master, slave, e;
+
+        snprintf(root, sizeof(root), "/proc/self/fd/%d", root_fd);
+        master = open_in_root(root, "/dev/pts/ptmx", O_RDWR | O_NOCTTY, 0);
+        if (master < 0)
+                return jailor_error_errno(err, -master, "Cannot open the jail's /dev/pts/ptmx");
+        if (fstat(master, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(5, 2)) {
+                close(master);
+                return jailor_error_set(err, ENOTTY,
+                                        "The jail's /dev/pts/ptmx is not a pseudo-terminal "
+                                        "multiplexer");
+        }
+        if (unlockpt(master) < 0 ||
+            (slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+                e = errno;
+                close(master);
+                return jailor_error_errno(err, e, "Cannot make a terminal for the command");
+        }
+        *ret_master = master;
+        *ret_slave = slave;
+        return 0;
+}
+
 static volatile sig_atomic_t window_changed;
 
 static void on_winch(int sig)
@@ -281,31 +318,6 @@ static void relay(int master)
                 tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 }
 
-/*
- * A pseudo-terminal from the jail's own devpts, so that inside the jail it
- * is a /dev/pts/N that tty(1), login and sshd can name.  The slave is
- * opened through the master (TIOCGPTPEER), never by a path.  Returns the
- * master, or -errno.
- */
-static int open_jail_pty(pid_t init, int *ret_slave)
-{
-        char root[64];
-        int master, slave;
-
-        snprintf(root, sizeof(root), "/proc/%d/root", (int)init);
-        master = open_in_root(root, "/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC, 0);
-        if (master < 0)
-                return master;
-        if (unlockpt(master) < 0 ||
-            (slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
-                int e = errno;
-                close(master);
-                return -e;
-        }
-        *ret_slave = slave;
-        return master;
-}
-
 int runtime_exec(const struct jailor_ctx *ctx, struct storage *s, const struct exec_request *req,
                  int *ret_status, struct jailor_error *err)
 {
@@ -314,7 +326,8 @@ int runtime_exec(const struct jailor_ctx *ctx, struct storage *s, const struct e
         struct runtime_state st;
         struct cgroup *cg = NULL;
         struct jail *j = NULL;
-        char why[JAILOR_ERROR_MAX];
+        char why[JAILOR_ERROR_MAX], root[64];
+        _cleanup_close_ int root_fd = -EBADF;
         int report[2] = {-1, -1}, master = -1, status, r;
         bool tty = isatty(STDIN_FILENO);
         ssize_t n;
@@ -335,6 +348,12 @@ int runtime_exec(const struct jailor_ctx *ctx, struct storage *s, const struct e
         r = open_namespaces(st.init, e.ns, err);
         if (r < 0)
                 goto out;
+        snprintf(root, sizeof(root), "/proc/%d/root", (int)st.init);
+        root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root_fd < 0) {
+                r = jailor_error_errno(err, errno, "Cannot open '%s'", root);
+                goto close_ns;
+        }
         /* the PID must still be the jail's init, not a process that took its number */
         if (proc_start_time(st.init) != st.init_start) {
                 r = jailor_error_set(err, EALREADY, "%s is not running!", req->name);
@@ -344,11 +363,9 @@ int runtime_exec(const struct jailor_ctx *ctx, struct storage *s, const struct e
         if (r < 0)
                 goto close_ns;
         if (tty || req->console) {
-                master = open_jail_pty(st.init, &e.pty_slave);
-                if (master < 0) {
-                        r = jailor_error_errno(err, -master, "Cannot make a terminal for the command");
+                r = open_jail_pty(root_fd, &master, &e.pty_slave, err);
+                if (r < 0)
                         goto close_ns;
-                }
         }
         if (pipe2(report, O_CLOEXEC) < 0) {
                 r = jailor_error_errno(err, errno, "Cannot run in jail '%s'", req->name);
@@ -366,6 +383,13 @@ int runtime_exec(const struct jailor_ctx *ctx, struct storage *s, const struct e
                 close(report[0]);
                 if (master >= 0)
                         close(master);
+                /*
+                 * Only stdin, stdout and stderr go into the jail: any other
+                 * descriptor the caller left inheritable (a directory, say)
+                 * would be a way out of the jail's root through /proc/self/fd.
+                 */
+                if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+                        fail(&e, "Cannot close the caller's descriptors: %s", strerror(errno));
                 /* into the jail's cgroup first, while the host's cgroup tree is in view */
                 if (cgroup_attach(cg, getpid(), &cerr) < 0)
                         fail(&e, "%s", cerr.msg);

@@ -70,6 +70,14 @@ int jail_limits_from_props(json_t *props, struct jail_limits *ret, struct jailor
         return 0;
 }
 
+bool jail_limits_is_limit(const char *prop)
+{
+        for (size_t i = 0; i < ELEMENTSOF(rctl_props); i++)
+                if (STREQ(rctl_props[i].prop, prop))
+                        return true;
+        return STREQ(prop, "cpuset");
+}
+
 bool jail_limits_has_io(const struct jail_limits *l)
 {
         return l->read_bps.set || l->write_bps.set || l->read_iops.set || l->write_iops.set;

@@ -46,6 +46,9 @@ struct jail_limits {
  */
 int jail_limits_from_props(json_t *props, struct jail_limits *ret, struct jailor_error *err);
 
+/* True when prop is a limit struct jail_limits holds (memoryuse ... writeiops, cpuset). */
+bool jail_limits_is_limit(const char *prop);
+
 /* True when one of readbps, writebps, readiops, writeiops is set. */
 bool jail_limits_has_io(const struct jail_limits *l);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -100,6 +101,25 @@ static int fd_path(int fd, char buf[64])
         return 0;
 }
 
+/*
+ * The bind mount now on target, made read-only.  The fd that placed it
+ * names the directory underneath (a remount there is EINVAL): target is
+ * looked up again, which lands on the new mount.
+ */
+static int remount_read_only(const char *root, const char *target, struct jailor_error *err)
+{
+        _cleanup_close_ int fd = open_in_root(root, target, O_PATH | O_NOFOLLOW, 0);
+        char where[64];
+
+        if (fd < 0)
+                return jailor_error_errno(err, -fd, "Cannot open '%s' in the jail", target);
+        fd_path(fd, where);
+        if (mount(NULL, where, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
+                  NULL) < 0)
+                return jailor_error_errno(err, errno, "Cannot make '%s' read-only", target);
+        return 0;
+}
+
 /* Bind source onto target inside root; read-only binds are remounted so. */
 static int bind_into(const char *root, const char *source, const char *target, bool readonly,
                      struct jailor_error *err)
@@ -116,12 +136,43 @@ static int bind_into(const char *root, const char *source, const char *target, b
         fd_path(fd, where);
         if (mount(source, where, NULL, MS_BIND | MS_REC, NULL) < 0)
                 r = jailor_error_errno(err, errno, "Cannot bind '%s' onto '%s'", source, target);
-        else if (readonly &&
-                 mount(NULL, where, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
-                       NULL) < 0)
-                r = jailor_error_errno(err, errno, "Cannot make '%s' read-only", target);
         close(fd);
+        if (r == 0 && readonly)
+                r = remount_read_only(root, target, err);
         return r;
+}
+
+/*
+ * Device nodes open only in the jail's own /dev.  A node that came with
+ * the root (archives keep them, and so does a copy of a host tree) or lies
+ * in a bound host directory would otherwise open the host's disks: the
+ * capabilities only keep the jail from making new ones (CAP_MKNOD).  So
+ * every mount of the tree so far becomes nodev; /dev is mounted after.
+ */
+static int forbid_devices(const char *root, struct jailor_error *err)
+{
+        struct mount_attr attr = {.attr_set = MOUNT_ATTR_NODEV};
+        struct statvfs sv;
+        unsigned long keep = 0;
+
+        if (mount_setattr(AT_FDCWD, root, AT_RECURSIVE, &attr, sizeof(attr)) == 0)
+                return 0;
+        if (errno != ENOSYS)
+                return jailor_error_errno(err, errno, "Cannot forbid device nodes under '%s'",
+                                          root);
+        /* before Linux 5.12: the root's own mount, keeping its other flags */
+        if (statvfs(root, &sv) < 0)
+                return jailor_error_errno(err, errno, "Cannot read the flags of '%s'", root);
+        keep |= sv.f_flag & ST_RDONLY ? MS_RDONLY : 0;
+        keep |= sv.f_flag & ST_NOSUID ? MS_NOSUID : 0;
+        keep |= sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0;
+        keep |= sv.f_flag & ST_NOATIME ? MS_NOATIME : 0;
+        keep |= sv.f_flag & ST_NODIRATIME ? MS_NODIRATIME : 0;
+        keep |= sv.f_flag & ST_RELATIME ? MS_RELATIME : 0;
+        if (mount(NULL, root, NULL, MS_BIND | MS_REMOUNT | MS_NODEV | keep, NULL) < 0)
+                return jailor_error_errno(err, errno, "Cannot forbid device nodes under '%s'",
+                                          root);
+        return 0;
 }
 
 static int mount_at(const char *root, const char *target, const char *fstype, unsigned long flags,
@@ -186,6 +237,9 @@ int rootfs_prepare(const struct rootfs_plan *plan, struct jailor_error *err)
                 if (r < 0)
                         return r;
         }
+        r = forbid_devices(plan->root, err);
+        if (r < 0)
+                return r;
         r = prepare_dev(plan, err);
         if (r < 0)
                 return r;

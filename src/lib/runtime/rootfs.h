@@ -5,15 +5,16 @@
  * rootfs_prepare runs in the supervisor, inside the supervisor's own private
  * mount namespace (so everything mounted here vanishes with it, even when it
  * is killed): the root is made a mount point, the basejail and fstab binds
- * are mounted (read-only ones remounted read-only), /dev becomes a tmpfs
- * with the minimal devices and a devpts instance of its own, /run a tmpfs.
+ * are mounted (read-only ones remounted read-only), all of it nodev (device
+ * nodes work only in the jail's /dev), /dev becomes a tmpfs with the
+ * minimal devices and a devpts instance of its own, /run a tmpfs.
  *
  * rootfs_enter runs in the jail's init, in a mount namespace copied from
  * the supervisor's, after the new PID and network namespaces exist: it
  * mounts /proc and /sys (read-only), the jail's own cgroup2 subtree at
  * /sys/fs/cgroup (systemd needs it and cannot mount it without
- * CAP_SYS_ADMIN), masks what must not be written, and pivots into the root, detaching the old one so nothing of the host stays
- * reachable.
+ * CAP_SYS_ADMIN), masks what must not be written, and pivots into the root,
+ * detaching the old one so nothing of the host stays reachable.
  */
 #pragma once
 

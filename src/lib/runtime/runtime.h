@@ -8,6 +8,8 @@
 #include "../context.h"
 #include "../storage/storage.h"
 
+struct jail;
+
 /* "up" with *ret_jid the init's host PID, or "down" (a stale state is cleaned). */
 const char *runtime_status(const struct jailor_ctx *ctx, const char *name, pid_t *ret_jid);
 
@@ -18,6 +20,24 @@ int runtime_start(const struct jailor_ctx *ctx, struct storage *s, const char *n
 /* Stops jail name: exec_prestop, the init's stop signal, stop_timeout, kill, exec_poststop. */
 int runtime_stop(const struct jailor_ctx *ctx, struct storage *s, const char *name,
                  struct jailor_error *err);
+
+/*
+ * True when property prop is a resource limit that runtime_apply_limits
+ * applies to a running jail (memoryuse, swapuse, pcpu, cpuset, maxproc and
+ * the I/O rates).
+ */
+bool runtime_is_live_limit(const char *prop);
+
+/*
+ * `set` on a running jail: rewrites every resource limit of the jail's
+ * cgroup from j->props at once, so new values and "off" take effect live.
+ * 0 without changing anything when the jail is not running.
+ * The kernel's refusal (a CPU that does not exist, memory already above the
+ * new limit...) names the property; limits written before it stay written,
+ * so a caller undoing a change applies the old properties again.
+ */
+int runtime_apply_limits(const struct jailor_ctx *ctx, struct storage *s, const struct jail *j,
+                         struct jailor_error *err);
 
 struct exec_request {
         const char *name;

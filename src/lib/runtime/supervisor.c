@@ -166,7 +166,13 @@ _Noreturn static void init_main(const struct supervisor *sup, struct init_pipes 
         if (confine_apply(&cfg->confine, &err) < 0)
                 init_fail(pipes.failed, &err);
         if (!sup->own_init) {
-                close(pipes.failed); /* up: the built-in init needs no exec */
+                /*
+                 * Up: the built-in init needs no exec, so nothing closes the
+                 * supervisor's descriptors (the console's master, the log
+                 * file on the host, the control socket) for it; the jail
+                 * would reach them through /proc/1/fd.
+                 */
+                close_range(3, ~0U, 0);
                 builtin_init(STREQ(cfg->exec_start, "auto") ? NULL : cfg->exec_start);
         }
         execl("/sbin/init", "/sbin/init", (char *)NULL);
