@@ -34,6 +34,8 @@
                 .min = 68, .max = 65535, .validate = v                                             \
         }
 #define RCTL(n, v, d) PROP(n, PROP_RCTL, "off", PROP_LIVE, PROP_GROUP_JAIL, v, d)
+/* not a cgroup limit: set when the jail starts (an rlimit, a devpts option) */
+#define RCTL_AT_START(n, v, d) PROP(n, PROP_RCTL, "off", 0, PROP_GROUP_JAIL, v, d)
 #define STATE(n, t, def, v, d)                                                                     \
         PROP(n, t, def, PROP_READONLY | PROP_JAIL_ONLY, PROP_GROUP_STATE, v, d)
 /* read-only, and its value is computed for each jail */
@@ -125,8 +127,8 @@ const struct prop_def props_table[] = {
     PROP("cpuset", PROP_STRING, "off", LIVE, JAIL, validate_cpuset,
          "CPUs the jail runs on: off, all, or a list such as 0-3,8 (cpuset.cpus)"),
     RCTL("maxproc", validate_rctl_count, "most processes and threads at once (pids.max)"),
-    RCTL("openfiles", validate_rctl_count, "most open files of each process (RLIMIT_NOFILE)"),
-    RCTL("pseudoterminals", validate_rctl_count, "most pseudo-terminals open at once (devpts max)"),
+    RCTL_AT_START("openfiles", validate_rctl_count, "most open files of each process (RLIMIT_NOFILE)"),
+    RCTL_AT_START("pseudoterminals", validate_rctl_count, "most pseudo-terminals open at once (devpts max)"),
     RCTL("readbps", validate_rctl_bytes_rate,
          "read rate limit on the jail's disk, bytes per second such as 50M (io.max)"),
     RCTL("writebps", validate_rctl_bytes_rate,
