@@ -183,3 +183,43 @@ def leaves_machine_clean(tmp_path_factory):
     for kind in before:
         added = set(after[kind]) - set(before[kind])
         assert not added, f"test left {kind} behind: {sorted(added)}"
+
+
+# ---- release trees shared by the test modules ----
+
+@pytest.fixture(scope="session")
+def busybox_tar(tmp_path_factory):
+    """A busybox system as a .tar.gz, with /sbin/init (busybox's)."""
+    import rootfs
+    tree = rootfs.make_busybox_root(tmp_path_factory.mktemp("busybox") / "root")
+    return rootfs.tar_root(tree, tmp_path_factory.mktemp("tar") / "busybox.tar.gz", "gz")
+
+
+@pytest.fixture(scope="session")
+def busybox_tar_builtin_init(tmp_path_factory):
+    """A busybox system without /sbin/init: jailor's built-in init runs the jail."""
+    import rootfs
+    tree = rootfs.make_busybox_root(tmp_path_factory.mktemp("busybox-noinit") / "root")
+    os.unlink(tree / "sbin" / "init")
+    return rootfs.tar_root(tree, tmp_path_factory.mktemp("tar") / "busybox-noinit.tar.gz", "gz")
+
+
+@pytest.fixture(scope="session")
+def big_tar(tmp_path_factory):
+    """A busybox system with 4000 more files: copying, exporting or measuring it takes a while."""
+    import rootfs
+    tree = rootfs.make_busybox_root(tmp_path_factory.mktemp("big") / "root")
+    for i in range(4000):
+        d = tree / "srv" / f"d{i % 40}"
+        d.mkdir(parents=True, exist_ok=True)
+        (d / f"f{i}").write_text(f"file {i}\n" * 20)
+    return rootfs.tar_root(tree, tmp_path_factory.mktemp("bigtar") / "big.tar")
+
+
+def jailor_root(pool):
+    """Where the jailor dataset of an activated pool is mounted."""
+    if pool.backend == "zfs":
+        out = subprocess.run(["zfs", "get", "-H", "-o", "value", "mountpoint", f"{pool.pool}/jailor"],
+                             capture_output=True, text=True, check=True)
+        return Path(out.stdout.strip())
+    return Path(pool.path) / "jailor"

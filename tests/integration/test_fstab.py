@@ -8,21 +8,7 @@ from pathlib import Path
 import pytest
 
 import rootfs
-
-
-@pytest.fixture(scope="session")
-def busybox_tar(tmp_path_factory):
-    tree = rootfs.make_busybox_root(tmp_path_factory.mktemp("busybox") / "root")
-    return rootfs.tar_root(tree, tmp_path_factory.mktemp("tar") / "busybox.tar.gz", "gz")
-
-
-def jailor_root(pool):
-    """Where the jailor dataset of an activated pool is mounted."""
-    if pool.backend == "zfs":
-        out = subprocess.run(["zfs", "get", "-H", "-o", "value", "mountpoint", f"{pool.pool}/jailor"],
-                             capture_output=True, text=True, check=True)
-        return Path(out.stdout.strip())
-    return Path(pool.path) / "jailor"
+from conftest import jailor_root
 
 
 @pytest.fixture

@@ -26,10 +26,8 @@ DETACH = "exec </dev/null >/dev/null 2>&1"
 
 
 @pytest.fixture(scope="session")
-def busybox_tar(tmp_path_factory):
-    tree = rootfs.make_busybox_root(tmp_path_factory.mktemp("busybox") / "root")
-    os.unlink(tree / "sbin" / "init")  # jailor's built-in init runs the jail
-    return rootfs.tar_root(tree, tmp_path_factory.mktemp("tar") / "busybox.tar.gz", "gz")
+def busybox_tar(busybox_tar_builtin_init):
+    return busybox_tar_builtin_init
 
 
 @pytest.fixture

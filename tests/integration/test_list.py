@@ -9,12 +9,6 @@ import pytest
 import rootfs
 
 
-@pytest.fixture(scope="session")
-def busybox_tar(tmp_path_factory):
-    tree = rootfs.make_busybox_root(tmp_path_factory.mktemp("busybox") / "root")
-    return rootfs.tar_root(tree, tmp_path_factory.mktemp("tar") / "busybox.tar.gz", "gz")
-
-
 @pytest.fixture
 def dir_pool(jailor, tmp_path, busybox_tar):
     """An activated directory pool with release 'bb'; returns its jailor dir."""

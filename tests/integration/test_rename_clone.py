@@ -8,11 +8,9 @@ import subprocess
 import pytest
 
 from conftest import JAILOR
-from test_snapshots import (big_tar, busybox_tar, config, edit_config, get_all, jails,  # noqa: F401
+from test_snapshots import (config, edit_config, get_all, jails,  # noqa: F401
                             jroot, kill_soon, layer, listed, overlay_mounts, snaplist,
                             snapshots_of)
-
-
 
 
 def origin(pool, root, ds):

@@ -15,11 +15,8 @@ from conftest import JAILOR, with_dir_pool
 
 
 @pytest.fixture(scope="session")
-def busybox_tar(tmp_path_factory):
-    tree = rootfs.make_busybox_root(tmp_path_factory.mktemp("busybox") / "root")
-    # no /sbin/init: jailor's built-in init runs the jail
-    os.unlink(tree / "sbin" / "init")
-    return rootfs.tar_root(tree, tmp_path_factory.mktemp("tar") / "busybox.tar.gz", "gz")
+def busybox_tar(busybox_tar_builtin_init):
+    return busybox_tar_builtin_init
 
 
 @pytest.fixture

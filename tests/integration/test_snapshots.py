@@ -11,35 +11,10 @@ from pathlib import Path
 import pytest
 
 import rootfs
-from conftest import JAILOR
+from conftest import JAILOR, jailor_root
 
 
 # ---- fixtures and helpers, shared with test_rename_clone.py ----
-
-@pytest.fixture(scope="session")
-def busybox_tar(tmp_path_factory):
-    tree = rootfs.make_busybox_root(tmp_path_factory.mktemp("busybox") / "root")
-    return rootfs.tar_root(tree, tmp_path_factory.mktemp("tar") / "busybox.tar.gz", "gz")
-
-
-@pytest.fixture(scope="session")
-def big_tar(tmp_path_factory):
-    """A busybox system with 4000 more files: copying or measuring it takes a while."""
-    tree = rootfs.make_busybox_root(tmp_path_factory.mktemp("big") / "root")
-    for i in range(4000):
-        d = tree / "srv" / f"d{i % 40}"
-        d.mkdir(parents=True, exist_ok=True)
-        (d / f"f{i}").write_text(f"file {i}\n" * 20)
-    return rootfs.tar_root(tree, tmp_path_factory.mktemp("bigtar") / "big.tar")
-
-
-def jailor_root(pool):
-    """Where the jailor dataset of an activated pool is mounted."""
-    if pool.backend == "zfs":
-        out = subprocess.run(["zfs", "get", "-H", "-o", "value", "mountpoint", f"{pool.pool}/jailor"],
-                             capture_output=True, text=True, check=True)
-        return Path(out.stdout.strip())
-    return Path(pool.path) / "jailor"
 
 
 @pytest.fixture

@@ -8,12 +8,6 @@ import pytest
 import rootfs
 
 
-@pytest.fixture(scope="session")
-def busybox_tar(tmp_path_factory):
-    tree = rootfs.make_busybox_root(tmp_path_factory.mktemp("busybox") / "root")
-    return rootfs.tar_root(tree, tmp_path_factory.mktemp("tar") / "busybox.tar.gz", "gz")
-
-
 @pytest.fixture
 def root(jailor, pool, busybox_tar):
     """A pool of each backend, activated, with release 'bb'; returns its jailor dir."""
