@@ -55,6 +55,7 @@ enum dhcp_event {
         DHCP_EVENT_NAK,     /* a server refused the REQUEST; the client starts over */
 };
 
+/* A lease with another address than the last comes as EXPIRED (the old one), then BOUND. */
 typedef void (*dhcp_event_fn)(struct dhcp_client *client, enum dhcp_event event,
                               const struct dhcp_lease *lease, void *userdata);
 
