@@ -219,6 +219,19 @@ def test_forced_renewal(lan):
     h.stop()
 
 
+def test_retransmits_while_the_link_is_down(lan):
+    lan.run("host", "ip", "link", "set", "vnet0h", "down")
+    h = Harness(lan, "--timeout", "20000")
+    h.wait("started")
+    time.sleep(1)  # the first DISCOVER is lost; the next comes 3 to 5 s after it
+    assert "DHCPDISCOVER" not in (lan.tmp / "dnsmasq.log").read_text()
+    lan.run("host", "ip", "link", "set", "vnet0h", "up")
+    bound = h.wait("bound")
+    assert bound["ms"] >= 3000
+    assert _in_range(bound["address"])
+    h.stop()
+
+
 def test_release_removes_the_lease(lan):
     h = Harness(lan, "--apply")
     bound = h.wait("bound")

@@ -230,6 +230,11 @@ static int send_result(struct dhcp_client *c, int r, struct jailor_error *err)
 
 /* ---- timers -------------------------------------------------------------- */
 
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+        return a < b ? a : b;
+}
+
 /* 4 s, 8 s, ... 64 s, each ±1 s (RFC 2131 §4.1), after the n-th send. */
 static uint64_t backoff(unsigned n)
 {
@@ -240,17 +245,18 @@ static uint64_t backoff(unsigned n)
         return base - SEC + random_u32() % (2 * SEC + 1);
 }
 
-/* Half the time left until deadline, at least 60 s (RFC 2131 §4.4.5). */
-static uint64_t renew_retry(uint64_t now, uint64_t deadline)
+/*
+ * Half the time left until deadline, at least 60 s (RFC 2131 §4.4.5); for
+ * leases under 16 minutes at least a 16th of the lease instead, or a 2-minute
+ * lease (dnsmasq's shortest) would get one try at renewing and one at
+ * rebinding before it runs out.
+ */
+static uint64_t renew_retry(const struct dhcp_client *c, uint64_t now, uint64_t deadline)
 {
         uint64_t half = deadline > now ? (deadline - now) / 2 : 0;
+        uint64_t least = min_u64(MIN_RENEW_RETRY, c->lease.lease_time * SEC / 16);
 
-        return now + (half > MIN_RENEW_RETRY ? half : MIN_RENEW_RETRY);
-}
-
-static uint64_t min_u64(uint64_t a, uint64_t b)
-{
-        return a < b ? a : b;
+        return now + (half > least ? half : least);
 }
 
 static uint64_t next_deadline(const struct dhcp_client *c)
@@ -322,9 +328,9 @@ static int request(struct dhcp_client *c)
         r = send_request(c);
         c->sends++;
         if (c->state == DHCP_STATE_RENEWING)
-                c->resend_at = renew_retry(now, c->t2_at);
+                c->resend_at = renew_retry(c, now, c->t2_at);
         else if (c->state == DHCP_STATE_REBINDING)
-                c->resend_at = renew_retry(now, c->expire_at);
+                c->resend_at = renew_retry(c, now, c->expire_at);
         else
                 c->resend_at = now + backoff(c->sends);
         return r;

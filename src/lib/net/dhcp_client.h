@@ -14,7 +14,7 @@
  * address of an earlier lease.  Retransmission: 4 s doubling to 64 s, each
  * ±1 s, while selecting; REQUEST is sent at most 4 times before starting
  * over; while renewing and rebinding, half the time left to T2 or to the
- * lease's end, at least 60 s.  Repeated NAKs back off from 2 s to 64 s.
+ * lease's end, at least 60 s (a 16th of the lease for leases under 16 min).  Repeated NAKs back off from 2 s to 64 s.
  *
  * It fits a poll loop: poll dhcp_client_fd() for POLLIN with
  * dhcp_client_next_timeout_ms(), then call dhcp_client_handle().  The fd is
