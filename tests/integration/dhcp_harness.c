@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * dhcp-harness IFNAME [--timeout MS] [--hostname NAME] [--request ADDR]
- *              [--apply] [--renew-after MS] [--run MS] [--no-release]
+ *              [--apply] [--renew-after MS] [--decline] [--run MS] [--no-release]
  *
  * Runs jailor's DHCP client on IFNAME as a jail's supervisor would: first
  * lease with dhcp_client_acquire, then the poll loop until SIGTERM/SIGINT
@@ -14,7 +14,8 @@
  *
  * --apply applies a lease with `ip` (the netlink layer does it in jailor
  * itself), which renewal needs: it is unicast from the leased address.
- * --renew-after renews that long after the first lease instead of at T1.
+ * --renew-after renews that long after the first lease instead of at T1;
+ * --decline declines the first lease as if its address were in use.
  * --request starts by asking for ADDR (INIT-REBOOT).  Run by test_dhcp.py.
  */
 #include <arpa/inet.h>
@@ -78,11 +79,8 @@ static json_t *lease_json(const char *event, const struct dhcp_lease *l)
         return o;
 }
 
-static void ip_command(const char *a1, const char *a2, const char *a3, const char *a4,
-                       const char *a5, const char *a6, const char *a7)
+static void ip_command(char *const argv[])
 {
-        char *argv[] = {"ip", (char *)a1, (char *)a2, (char *)a3, (char *)a4,
-                        (char *)a5, (char *)a6, (char *)a7, NULL};
         struct jailor_error err = {0};
 
         if (run_command(argv, NULL, &err) < 0)
@@ -91,17 +89,18 @@ static void ip_command(const char *a1, const char *a2, const char *a3, const cha
 
 static void apply_lease(enum dhcp_event ev, const struct dhcp_lease *l)
 {
-        char cidr[32], router[16];
+        char cidr[32], router[16], *dev = (char *)ifname;
 
         snprintf(cidr, sizeof(cidr), "%s/%u", inet_ntoa(l->address), l->prefix);
         snprintf(router, sizeof(router), "%s", inet_ntoa(l->router));
         if (ev == DHCP_EVENT_EXPIRED) {
-                ip_command("addr", "del", cidr, "dev", ifname, NULL, NULL);
+                ip_command((char *[]){"ip", "addr", "del", cidr, "dev", dev, NULL});
                 return;
         }
-        ip_command("addr", "replace", cidr, "dev", ifname, NULL, NULL);
+        ip_command((char *[]){"ip", "addr", "replace", cidr, "dev", dev, NULL});
         if (l->router.s_addr != 0)
-                ip_command("route", "replace", "default", "via", router, "dev", ifname);
+                ip_command((char *[]){"ip", "route", "replace", "default", "via", router, "dev",
+                                      dev, NULL});
 }
 
 static void on_event(struct dhcp_client *c, enum dhcp_event ev, const struct dhcp_lease *l,
@@ -190,6 +189,7 @@ int main(int argc, char **argv)
                 {"renew-after", required_argument, NULL, 'R'},
                 {"run", required_argument, NULL, 'u'},
                 {"no-release", no_argument, NULL, 'n'},
+                {"decline", no_argument, NULL, 'd'},
                 {},
         };
         struct dhcp_client_config cfg = {.on_event = on_event};
@@ -198,7 +198,7 @@ int main(int argc, char **argv)
         struct jailor_error err = {0};
         int timeout = 10000, opt;
         long long renew_after = -1, run_for = -1;
-        bool release = true;
+        bool release = true, decline = false;
         struct dhcp_link link;
         char mac[18];
 
@@ -229,6 +229,9 @@ int main(int argc, char **argv)
                 case 'n':
                         release = false;
                         break;
+                case 'd':
+                        decline = true;
+                        break;
                 default:
                         return 2;
                 }
@@ -245,6 +248,8 @@ int main(int argc, char **argv)
                  link.mac[2], link.mac[3], link.mac[4], link.mac[5]);
         print(json_pack("{s:s, s:s, s:s}", "event", "started", "ifname", ifname, "mac", mac));
         if (dhcp_client_acquire(c, timeout, &err) < 0)
+                return fail(&err);
+        if (decline && dhcp_client_decline(c, &err) < 0)
                 return fail(&err);
         if (run(c, sfd, renew_after >= 0 ? mono_ms() + renew_after : -1,
                 run_for >= 0 ? mono_ms() + run_for : -1, &err) < 0)

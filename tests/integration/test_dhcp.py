@@ -274,6 +274,19 @@ def test_reboot_keeps_the_earlier_address(lan):
     second.stop()
 
 
+def test_decline_starts_over_with_another_address(lan):
+    h = Harness(lan, "--apply", "--decline")
+    bound = h.wait("bound")
+    expired = h.wait("expired")
+    assert expired["address"] == bound["address"]
+    again = h.wait("bound", timeout=40)
+    # RFC 2131 §3.1.5: 10 s before asking again; dnsmasq offers another address
+    assert again["ms"] - expired["ms"] >= 10000
+    assert again["address"] != bound["address"] and _in_range(again["address"])
+    assert "DHCPDECLINE" in (lan.tmp / "dnsmasq.log").read_text()
+    h.stop()
+
+
 def test_missing_interface(lan):
     proc = lan.run("jail", HARNESS, "nosuch0", check=False)
     assert proc.returncode == 1
