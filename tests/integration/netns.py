@@ -84,6 +84,14 @@ class Topology:
                                  f"stdout: {proc.stdout}\nstderr: {proc.stderr}")
         return proc
 
+    def add_namespace(self, role):
+        """One more namespace, "j<role[0]>-TAG" (a jail's, say), deleted at teardown."""
+        name = f"j{role[0]}-{self.tag}"
+        self.names[role] = name
+        _ip("netns", "add", name)
+        _ip("link", "set", "lo", "up", ns=name)
+        return name
+
     def dnsmasq_leases(self):
         path = self.tmp / "dnsmasq.leases"
         return path.read_text().splitlines() if path.exists() else []
@@ -97,7 +105,7 @@ def _wait_for(pred, what, timeout=10):
         time.sleep(0.05)
 
 
-def _start_dnsmasq(topo):
+def _start_dnsmasq(topo, options=()):
     conf = topo.tmp / "dnsmasq.conf"
     conf.write_text("\n".join([
         "interface=lan0",
@@ -111,6 +119,7 @@ def _start_dnsmasq(topo):
         f"dhcp-leasefile={topo.tmp / 'dnsmasq.leases'}",
         "dhcp-authoritative",
         "log-dhcp",
+        *options,
         "",
     ]))
     log = open(topo.tmp / "dnsmasq.log", "wb")
@@ -180,16 +189,16 @@ def _teardown(topo):
 
 
 @contextlib.contextmanager
-def topology(tmp_path, dhcp=True, http=True):
-    """The topology above; with dhcp, dnsmasq serves the LAN; with http, the
-    upstream server runs."""
+def topology(tmp_path, dhcp=True, http=True, dnsmasq_options=()):
+    """The topology above; with dhcp, dnsmasq serves the LAN (dnsmasq_options:
+    more lines for its configuration); with http, the upstream server runs."""
     tag = secrets.token_hex(3)
     topo = Topology(tag=tag, tmp=Path(tmp_path),
                     names={"host": f"jh-{tag}", "lan": f"jl-{tag}", "upstream": f"ju-{tag}"})
     try:
         _build(topo)
         if dhcp:
-            _start_dnsmasq(topo)
+            _start_dnsmasq(topo, dnsmasq_options)
         if http:
             _start_http_server(topo)
         yield topo
