@@ -1,28 +1,70 @@
 /* SPDX-License-Identifier: MIT */
 /* jailor start | stop | restart | exec | console */
 #include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "pool.h"
+#include "runtime/boot_order.h"
 #include "runtime/runtime.h"
 #include "util/cleanup.h"
 
 typedef int (*jail_action)(const struct jailor_ctx *ctx, struct storage *s, const char *name,
                            struct jailor_error *err);
 
-/* start/stop/restart JAIL...: each jail on its own; the first failure sets the exit status. */
-static int for_each_jail(struct cli *cli, int argc, char **argv, jail_action action,
-                         const char *done)
+static void print_boot_result(void *userdata, const struct boot_result *res)
+{
+        const char *done = userdata;
+
+        if (!res->ok)
+                fprintf(stderr, "jailor: %s: %s\n", res->name, res->why);
+        else if (res->unchanged)
+                printf("%s was already %s\n", res->name, done);
+        else
+                printf("%s %s\n", res->name, done);
+        fflush(stdout); /* each line as its jail is done, also into a pipe or log */
+}
+
+/* start --rc / stop --rc: every boot=on jail, in the boot order. */
+static int run_boot_order(struct cli *cli, enum boot_action action, const char *done)
 {
         struct jailor_error err = {0};
         struct storage *s = NULL;
+        int r;
+
+        if (pool_open(&cli->ctx, &s, &err) < 0)
+                return cli_fail(&err);
+        r = boot_order_run(&cli->ctx, s, action, print_boot_result, (void *)done, &err);
+        storage_free(s);
+        return r < 0 ? cli_fail(&err) : EXIT_OK;
+}
+
+/*
+ * start/stop/restart JAIL...: each jail on its own; the first failure sets
+ * the exit status.  start and stop also take --rc (rc_action >= 0).
+ */
+static int for_each_jail(struct cli *cli, int argc, char **argv, jail_action action,
+                         const char *done, int rc_action)
+{
+        static const struct option rc_options[] = {{"rc", no_argument, NULL, 'r'}, {0}};
+        struct jailor_error err = {0};
+        struct storage *s = NULL;
+        bool rc = false;
         int c, status = EXIT_OK;
 
-        while ((c = cli_getopt(cli, argc, argv, "", NULL)) != -1)
-                return CLI_OPTIONS_DONE(c);
+        while ((c = cli_getopt(cli, argc, argv, "", rc_action >= 0 ? rc_options : NULL)) != -1) {
+                if (c != 'r')
+                        return CLI_OPTIONS_DONE(c);
+                rc = true;
+        }
+        if (rc && optind < argc)
+                return cli_usage_error(cli, "--rc takes no jail names: it acts on the boot=on jails");
+        if (rc)
+                return run_boot_order(cli, (enum boot_action)rc_action, done);
         if (optind >= argc)
                 return cli_usage_error(cli, "expected %s", cli->cmd->args);
         if (pool_open(&cli->ctx, &s, &err) < 0)
@@ -53,17 +95,17 @@ static int restart_one(const struct jailor_ctx *ctx, struct storage *s, const ch
 
 static int cmd_start(struct cli *cli, int argc, char **argv)
 {
-        return for_each_jail(cli, argc, argv, runtime_start, "started");
+        return for_each_jail(cli, argc, argv, runtime_start, "started", BOOT_START);
 }
 
 static int cmd_stop(struct cli *cli, int argc, char **argv)
 {
-        return for_each_jail(cli, argc, argv, runtime_stop, "stopped");
+        return for_each_jail(cli, argc, argv, runtime_stop, "stopped", BOOT_STOP);
 }
 
 static int cmd_restart(struct cli *cli, int argc, char **argv)
 {
-        return for_each_jail(cli, argc, argv, restart_one, "restarted");
+        return for_each_jail(cli, argc, argv, restart_one, "restarted", -1);
 }
 
 static int run_in_jail(struct cli *cli, struct exec_request *req)
@@ -120,9 +162,10 @@ static int cmd_console(struct cli *cli, int argc, char **argv)
 }
 
 const struct cli_command cli_runtime_commands[] = {
-        {"start", cmd_start, "JAIL...", "Start jails", NULL},
-        {"stop", cmd_stop, "JAIL...", "Stop jails: their init shuts down, stragglers are killed",
-         NULL},
+        {"start", cmd_start, "JAIL... | --rc", "Start jails",
+         "  --rc   start every boot=on jail (and what it depends on) in priority order\n"},
+        {"stop", cmd_stop, "JAIL... | --rc", "Stop jails: their init shuts down, stragglers are killed",
+         "  --rc   stop the boot=on jails in the reverse order\n"},
         {"restart", cmd_restart, "JAIL...", "Stop, then start jails", NULL},
         {"exec", cmd_exec, "[-U USER] JAIL CMD [ARG...]",
          "Run a command inside a running jail; its exit status is jailor's",
