@@ -9,7 +9,6 @@
  *   nat-harness list                            nat_list_jails, one name a line
  *   nat-harness pick PREFIX NAME [TAKEN...]     nat_pick_address
  *   nat-harness subnet PREFIX                   nat_subnet: NETWORK/LEN GATEWAY
- *   nat-harness forwarding                      nat_enable_forwarding
  *
  * A failure prints "ERRNO MESSAGE" (the library's one line) on stderr and
  * exits 1; bad usage exits 2.  JAILOR_RUN_DIR says where the lock goes.
@@ -35,7 +34,7 @@ static int fail(int r)
 
 static int usage(void)
 {
-        fprintf(stderr, "usage: nat-harness add|remove|list|pick|subnet|forwarding ...\n");
+        fprintf(stderr, "usage: nat-harness add|remove|list|pick|subnet ...\n");
         return 2;
 }
 
@@ -123,8 +122,6 @@ int main(int argc, char **argv)
                 ret = cmd_pick(argc - 2, argv + 2);
         else if (STREQ(cmd, "subnet") && argc == 3)
                 ret = cmd_subnet(argv[2]);
-        else if (STREQ(cmd, "forwarding") && argc == 2)
-                ret = (r = nat_enable_forwarding(&E)) < 0 ? fail(r) : 0;
         else
                 ret = usage();
         jailor_ctx_done(&ctx);

@@ -4,20 +4,28 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../util/cleanup.h"
 #include "../util/lock.h"
 #include "nat_internal.h"
 
+/* The name goes into the elements' comments: only what parse_name allows. */
+static int check_name(const char *name, struct jailor_error *err)
+{
+        if (!name || !name_is_valid(name))
+                return jailor_error_set(err, EINVAL, "Invalid jail name '%s' for NAT",
+                                        name ? name : "");
+        return 0;
+}
+
 static int check_jail(const struct nat_jail *jail, struct jailor_error *err)
 {
-        if (!jail->name || !name_is_valid(jail->name))
-                return jailor_error_set(err, EINVAL, "Invalid jail name '%s' for NAT",
-                                        jail->name ? jail->name : "");
+        int r = check_name(jail->name, err);
+
+        if (r < 0)
+                return r;
         /* the name goes into an nft script between quotes, which nft cannot escape */
         if (!jail->out_iface || !ifname_is_valid(jail->out_iface) ||
             strpbrk(jail->out_iface, "\"\\"))
@@ -28,6 +36,17 @@ static int check_jail(const struct nat_jail *jail, struct jailor_error *err)
         if (jail->addr.s_addr == htonl(INADDR_ANY))
                 return jailor_error_set(err, EINVAL, "NAT jail '%s' has no address", jail->name);
         return 0;
+}
+
+/* What every change starts from: the lock "nat" taken, then the table as the kernel has it. */
+static int begin(const struct jailor_ctx *ctx, int *ret_lock, struct nat_state *st,
+                 struct jailor_error *err)
+{
+        int r = lock_take(ctx, "nat", true, ret_lock, err);
+
+        if (r < 0)
+                return r;
+        return nat_state_read(st, err);
 }
 
 int nat_add_jail(const struct jailor_ctx *ctx, const struct nat_jail *jail,
@@ -42,10 +61,7 @@ int nat_add_jail(const struct jailor_ctx *ctx, const struct nat_jail *jail,
         r = check_jail(jail, err);
         if (r < 0)
                 return r;
-        r = lock_take(ctx, "nat", true, &lock, err);
-        if (r < 0)
-                return r;
-        r = nat_state_read(&st, err);
+        r = begin(ctx, &lock, &st, err);
         if (r < 0)
                 return r;
         r = nat_check_conflicts(&st, jail, err);
@@ -74,13 +90,10 @@ int nat_remove_jail(const struct jailor_ctx *ctx, const char *name, struct jailo
         _cleanup_free_ char *script = NULL;
         int r;
 
-        if (!name || !name_is_valid(name))
-                return jailor_error_set(err, EINVAL, "Invalid jail name '%s' for NAT",
-                                        name ? name : "");
-        r = lock_take(ctx, "nat", true, &lock, err);
+        r = check_name(name, err);
         if (r < 0)
                 return r;
-        r = nat_state_read(&st, err);
+        r = begin(ctx, &lock, &st, err);
         if (r < 0)
                 return r;
         script = nat_script_remove(&st, name);
@@ -127,18 +140,4 @@ int nat_list_jails(char ***ret_names, struct jailor_error *err)
         qsort(names, n, sizeof(*names), cmp_str);
         *ret_names = TAKE_PTR(names);
         return (int)n;
-}
-
-int nat_enable_forwarding(struct jailor_error *err)
-{
-        /* /proc/sys/net shows the network namespace of whoever opens it: the caller's */
-        static const char path[] = "/proc/sys/net/ipv4/ip_forward";
-        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-        if (fd < 0)
-                return jailor_error_errno(err, errno, "Cannot open '%s'", path);
-        if (write(fd, "1\n", 2) != 2)
-                return jailor_error_errno(err, errno, "Cannot enable IPv4 forwarding in '%s'",
-                                          path);
-        return 0;
 }

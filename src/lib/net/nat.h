@@ -23,8 +23,8 @@
  * ($JAILOR_RUN_DIR/locks/nat.lock).
  *
  * Forwarding: masquerade and DNAT need net.ipv4.ip_forward=1 in the
- * namespace where NAT happens; nat_enable_forwarding() sets it (a host-wide
- * policy, so it is the caller's call, not a side effect of nat_add_jail).
+ * namespace where NAT happens.  The caller sets it (sysctl_net_write() in
+ * sysctl.c): it is a host-wide policy, not a side effect of nat_add_jail.
  */
 #pragma once
 
@@ -68,9 +68,6 @@ int nat_remove_jail(const struct jailor_ctx *ctx, const char *name, struct jailo
  * run can remove the claims of those that do not.
  */
 int nat_list_jails(char ***ret_names, struct jailor_error *err);
-
-/* net.ipv4.ip_forward=1 in the caller's network namespace. */
-int nat_enable_forwarding(struct jailor_error *err);
 
 /* ---- private addresses (nat_addr.c, pure) ----------------------------- */
 
