@@ -26,6 +26,7 @@
 #include "../util/run.h"
 #include "config.h"
 #include "hooks.h"
+#include "net_check.h"
 #include "props_set.h"
 
 /* The release's system directories a basejail binds read-only (SPEC §5). */
@@ -360,6 +361,12 @@ static int create_one(const struct jailor_ctx *ctx, struct storage *s,
         if (req->kind == JAIL_CLONE)
                 remove_stale_snapshot(s, b.origin, name);
 
+        r = initial_config(tmpl, req->kind == JAIL_EMPTY ? NULL : release, req->kind, user, &config,
+                           err);
+        if (r == 0)
+                r = jail_check_network_config(ctx, s, name, config, err);
+        if (r < 0)
+                goto fail;
         r = storage_create(s, b.staging, err);
         if (r < 0)
                 goto fail;
@@ -406,17 +413,12 @@ static int create_one(const struct jailor_ctx *ctx, struct storage *s,
                 r = write_file_atomic(fstab_path, fstab_text ? fstab_text : "", fstab_len, 0644, err);
                 if (r < 0)
                         goto fail;
-                r = initial_config(tmpl, req->kind == JAIL_EMPTY ? NULL : release, req->kind, user,
-                                   &config, err);
-                if (r < 0)
-                        goto fail;
                 json_object_del(config, "template");
                 r = config_write(config_path, config, err);
                 /* quota= given at create, or inherited from a template */
                 if (r == 0 && json_is_string(json_object_get(config, "quota")))
                         r = jail_apply_quota(s, name, b.root_ds,
                                              json_string_value(json_object_get(config, "quota")), err);
-                json_decref(config);
                 if (r < 0)
                         goto fail;
         }
@@ -430,11 +432,13 @@ static int create_one(const struct jailor_ctx *ctx, struct storage *s,
         if (r < 0)
                 goto fail;
         build_done(&b);
+        json_decref(config);
         hooks_run_created(ctx, s, name, final_root);
         return 0;
 fail:
         build_undo(s, &b);
         build_done(&b);
+        json_decref(config);
         return r;
 }
 

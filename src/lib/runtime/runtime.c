@@ -15,6 +15,8 @@
 #include "../jail/fstab.h"
 #include "../jail/hooks.h"
 #include "../jail/jail.h"
+#include "../jail/net_check.h"
+#include "../net/jailnet.h"
 #include "../props/parse.h"
 #include "../util/cleanup.h"
 #include "../util/fs.h"
@@ -109,13 +111,47 @@ static int start_checks(const struct jailor_ctx *ctx, const struct jail *j,
         return 0;
 }
 
+/*
+ * The jail's network plan, checked against the host; VNET interfaces get
+ * their MACs for good (stored in config.json) on their first start.
+ */
+static int plan_network(const struct jailor_ctx *ctx, struct storage *s, struct jail *j,
+                        struct jailnet_plan *net, struct jailor_error *err)
+{
+        json_t *macs = json_object();
+        const char *key;
+        json_t *v;
+        int r;
+
+        if (!macs)
+                return jailor_error_set(err, ENOMEM, "Out of memory");
+        r = jailnet_plan_from_props(j->props, net, err);
+        if (r == 0)
+                r = jail_check_addresses(ctx, s, j->name, net, err);
+        if (r == 0)
+                r = jailnet_check_host(net, err);
+        if (r == 0)
+                r = jailnet_assign_macs(net, j->name, macs, err);
+        if (r == 0 && json_object_size(macs) > 0) {
+                json_object_foreach (macs, key, v)
+                        json_object_set(j->config, key, v);
+                r = jail_save(ctx, s, j, err);
+        }
+        json_decref(macs);
+        if (r < 0)
+                jailor_error_prefix(err, "Jail '%s' cannot start", j->name);
+        return r;
+}
+
 int runtime_start(const struct jailor_ctx *ctx, struct storage *s, const char *name,
                   struct jailor_error *err)
 {
         _cleanup_free_ char *log_ds = strjoin("log/", name, "-console.log", NULL);
         _cleanup_free_ char *log = NULL, *run = NULL;
         _cleanup_close_ int lock = -EBADF;
+        _cleanup_free_ char *lease = NULL;
         struct supervisor_config cfg = {.ctx = ctx, .storage = s, .name = name};
+        struct jailnet_plan net = {0};
         struct jail *j = NULL;
         pid_t init = 0;
         int r;
@@ -126,12 +162,15 @@ int runtime_start(const struct jailor_ctx *ctx, struct storage *s, const char *n
         r = jail_lock(ctx, name, &lock, err);
         if (r == 0)
                 r = start_checks(ctx, j, err);
+        if (r == 0)
+                r = plan_network(ctx, s, j, &net, err);
         if (r < 0)
                 goto out;
         log = log_ds ? storage_path(s, log_ds) : NULL;
         run = runtime_dir(ctx, name, NULL);
+        lease = runtime_dir(ctx, name, "lease");
         cfg.plan.root = storage_path(s, j->root_ds);
-        if (!log || !run || !cfg.plan.root) {
+        if (!log || !run || !lease || !cfg.plan.root) {
                 r = jailor_error_set(err, ENOMEM, "Out of memory");
                 goto out;
         }
@@ -141,7 +180,9 @@ int runtime_start(const struct jailor_ctx *ctx, struct storage *s, const char *n
         cfg.root_ds = j->root_ds;
         cfg.hostname = jail_prop(j, "host_hostname");
         cfg.exec_start = jail_prop(j, "exec_start");
-        cfg.new_netns = !STREQ(jail_prop(j, "ip4") ?: "new", "inherit");
+        cfg.net = &net;
+        cfg.lease_file = lease;
+        cfg.net_timeout = prop_uint(j, "exec_timeout", 60);
         cfg.console_log = log;
         cfg.stop_timeout = prop_uint(j, "stop_timeout", 30);
         cfg.plan.max_ptys = prop_uint(j, "pseudoterminals", 0);
@@ -167,6 +208,7 @@ int runtime_start(const struct jailor_ctx *ctx, struct storage *s, const char *n
                      prop_uint(j, "exec_timeout", 60), err);
 out:
         rootfs_plan_done(&cfg.plan);
+        jailnet_plan_done(&net);
         jail_free(j);
         return r;
 }

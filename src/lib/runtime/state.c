@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../net/jailnet.h"
 #include "../util/cleanup.h"
 #include "../util/fs.h"
 
@@ -71,6 +72,9 @@ int runtime_state_read(const struct jailor_ctx *ctx, const char *name, struct ru
         snprintf(st.started_at, sizeof(st.started_at), "%s", when ? when : "");
         json_decref(j);
         if (!alive(st.supervisor, st.supervisor_start) || !alive(st.init, st.init_start)) {
+                /* a live supervisor is tearing the jail down itself; a dead one left its claims */
+                if (!alive(st.supervisor, st.supervisor_start))
+                        jailnet_forget(ctx, name);
                 runtime_state_remove(ctx, name);
                 return 0;
         }
