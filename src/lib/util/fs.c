@@ -90,15 +90,12 @@ int write_file_atomic(const char *path, const void *data, size_t len, mode_t mod
         return 0;
 }
 
-int read_file(const char *path, char **ret, size_t *ret_len, struct jailor_error *err)
+/* Reads fd to its end into a NUL-terminated buffer; path only names it in errors. */
+static int read_fd(int fd, const char *path, char **ret, size_t *ret_len, struct jailor_error *err)
 {
-        _cleanup_close_ int fd = -EBADF;
         _cleanup_free_ char *buf = NULL;
         size_t len = 0, cap = 4096;
 
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return jailor_error_errno(err, errno, "Cannot open '%s'", path);
         buf = malloc(cap);
         if (!buf)
                 return jailor_error_set(err, ENOMEM, "Out of memory");
@@ -127,6 +124,15 @@ int read_file(const char *path, char **ret, size_t *ret_len, struct jailor_error
                 *ret_len = len;
         *ret = TAKE_PTR(buf);
         return 0;
+}
+
+int read_file(const char *path, char **ret, size_t *ret_len, struct jailor_error *err)
+{
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+        if (fd < 0)
+                return jailor_error_errno(err, errno, "Cannot open '%s'", path);
+        return read_fd(fd, path, ret, ret_len, err);
 }
 
 int mkdir_p(const char *path, mode_t mode, struct jailor_error *err)
@@ -278,4 +284,60 @@ int open_in_root(const char *root, const char *path, int flags, mode_t mode)
                 return -errno;
         fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
         return fd < 0 ? -errno : (int)fd;
+}
+
+int read_file_in_root(const char *root, const char *path, char **ret, struct jailor_error *err)
+{
+        _cleanup_close_ int fd = open_in_root(root, path, O_RDONLY, 0);
+
+        if (fd < 0)
+                return jailor_error_errno(err, -fd, "Cannot open '%s' in '%s'", path, root);
+        return read_fd(fd, path, ret, NULL, err);
+}
+
+int write_file_atomic_in_root(const char *root, const char *path, const char *data, size_t len,
+                              mode_t mode, struct jailor_error *err)
+{
+        _cleanup_free_ char *dir = strdup(path), *tmp = NULL;
+        _cleanup_close_ int dirfd = -EBADF, fd = -EBADF;
+        const char *name;
+        char *slash;
+        int r;
+
+        if (!dir)
+                return jailor_error_set(err, ENOMEM, "Out of memory");
+        slash = strrchr(dir, '/');
+        name = slash ? path + (slash - dir) + 1 : path;
+        if (!*name || STREQ(name, ".") || STREQ(name, ".."))
+                return jailor_error_set(err, EINVAL, "'%s' does not name a file", path);
+        if (!slash)
+                strcpy(dir, ".");
+        else
+                slash[slash == dir ? 1 : 0] = '\0'; /* "/etc/x" -> "/etc", "/x" -> "/" */
+        /* the directory is resolved inside root; what is in it is only ever named, never followed */
+        dirfd = open_in_root(root, dir, O_RDONLY | O_DIRECTORY, 0);
+        if (dirfd < 0)
+                return jailor_error_errno(err, -dirfd, "Cannot open '%s' in '%s'", dir, root);
+        if (asprintf(&tmp, ".%s.jailor-%d", name, (int)getpid()) < 0)
+                return jailor_error_set(err, ENOMEM, "Out of memory");
+        unlinkat(dirfd, tmp, 0); /* debris of a killed writer with our PID */
+        fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+        if (fd < 0)
+                return jailor_error_errno(err, errno, "Cannot create '%s' in '%s'", path, root);
+        r = write_all(fd, data, len);
+        if (r == 0 && fchmod(fd, mode) < 0)
+                r = -errno;
+        if (r == 0 && fsync(fd) < 0)
+                r = -errno;
+        /* rename replaces a symbolic link at path by the file; it never writes through it */
+        if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
+                r = -errno;
+        if (r < 0) {
+                unlinkat(dirfd, tmp, 0);
+                return jailor_error_errno(err, -r, "Cannot write '%s' in '%s'", path, root);
+        }
+        if (fsync(dirfd) < 0)
+                return jailor_error_errno(err, errno, "Cannot sync the directory of '%s' in '%s'",
+                                          path, root);
+        return 0;
 }

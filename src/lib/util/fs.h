@@ -43,3 +43,15 @@ bool dir_exists(const char *path);
  * inside releases and jails, whose links must never reach the host.
  */
 int open_in_root(const char *root, const char *path, int flags, mode_t mode);
+
+/* Reads path inside root (open_in_root); -ENOENT when it is not there. */
+int read_file_in_root(const char *root, const char *path, char **ret, struct jailor_error *err);
+
+/*
+ * write_file_atomic for path inside root: the directory is resolved with
+ * open_in_root, the temporary file made in it and renamed over the last
+ * component.  A symbolic link there is replaced by the new file, never
+ * followed, so a jail's link cannot make jailor write outside the jail.
+ */
+int write_file_atomic_in_root(const char *root, const char *path, const char *data, size_t len,
+                              mode_t mode, struct jailor_error *err);
