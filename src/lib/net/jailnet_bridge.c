@@ -28,6 +28,7 @@
 #include "../util/fs.h"
 #include "addr.h"
 #include "link.h"
+#include "offload.h"
 #include "route.h"
 
 
@@ -147,10 +148,37 @@ static int put_addresses(struct rtnl *host, json_t *addrs, const char *dev,
         return 0;
 }
 
-/* The uplink joins the new bridge with its MAC, addresses and default routes. */
-static int adopt_uplink(struct rtnl *host, const char *bridge, const char *uplink, json_t *rec,
-                        struct jailor_error *err)
+/*
+ * A NIC's hardware offloads (segmentation, receive coalescing) hand the
+ * bridge frames bigger than its ports' MTU, which jails then drop: warn, or
+ * turn them off when asked.  A NIC is a link of no kind that is not
+ * loopback, asked over netlink so it is judged in the right namespace.
+ */
+static int check_offload(const struct jailor_ctx *ctx, const struct jailnet_bridge *b,
+                         const struct link_info *info, struct jailor_error *err)
 {
+        char which[OFFLOAD_NAMES_MAX];
+        bool on = false;
+
+        if (info->kind[0] || (info->flags & IFF_LOOPBACK))
+                return 0;
+        if (offload_active(b->uplink, which, sizeof(which), &on, NULL) < 0 || !on)
+                return 0;
+        if (b->offload_off)
+                return offload_disable(b->uplink, err);
+        jailor_warn(ctx,
+                    "Hardware offloading (%s) is on for '%s', which now carries bridge '%s': "
+                    "jails may see dropped or oversized packets; set "
+                    "vnet_default_interface_offload=off to turn it off",
+                    which, b->uplink, b->name);
+        return 0;
+}
+
+/* The uplink joins the new bridge with its MAC, addresses and default routes. */
+static int adopt_uplink(const struct jailor_ctx *ctx, struct rtnl *host,
+                        const struct jailnet_bridge *b, json_t *rec, struct jailor_error *err)
+{
+        const char *bridge = b->name, *uplink = b->uplink;
         json_t *addrs = json_array(), *routes = json_array();
         struct link_info info;
         int k;
@@ -159,6 +187,8 @@ static int adopt_uplink(struct rtnl *host, const char *bridge, const char *uplin
         json_object_set_new(rec, "addrs", addrs);
         json_object_set_new(rec, "routes", routes);
         k = rtnl_link_get(host, uplink, &info, err);
+        if (k >= 0)
+                k = check_offload(ctx, b, &info, err);
         if (k >= 0 && info.has_mac)
                 k = rtnl_link_set_mac(host, bridge, info.mac, err);
         if (k >= 0)
@@ -207,7 +237,7 @@ int jailnet_bridge_attach(const struct jailor_ctx *ctx, struct rtnl *host,
                 /* written first: a start killed halfway still leaves the way back */
                 k = write_record(ctx, b->name, rec, err);
                 if (k >= 0 && b->uplink[0]) {
-                        k = adopt_uplink(host, b->name, b->uplink, rec, err);
+                        k = adopt_uplink(ctx, host, b, rec, err);
                         int w = write_record(ctx, b->name, rec, k < 0 ? NULL : err);
                         if (k >= 0)
                                 k = w;

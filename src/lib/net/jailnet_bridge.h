@@ -16,6 +16,7 @@
 struct jailnet_bridge {
         const char *name;
         char uplink[IFNAMSIZ];    /* "" for none: the interface added when jailor makes it */
+        bool offload_off;         /* vnet_default_interface_offload=off: turn the uplink's off */
         bool has_gateway;         /* the NAT bridge: the jails' gateway address on it */
         union inet_addr gateway;  /* IPv4 */
         unsigned gateway_prefix;

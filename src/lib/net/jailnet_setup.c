@@ -188,7 +188,7 @@ static int vnet_bridge(struct jailnet *n, const struct jailnet_nic *nic, unsigne
                        struct jailor_error *err)
 {
         const struct jailnet_plan *p = n->s.plan;
-        struct jailnet_bridge b = {.name = nic->bridge};
+        struct jailnet_bridge b = {.name = nic->bridge, .offload_off = p->offload_off};
         int made, k;
 
         if (nic->nat) {

@@ -16,6 +16,7 @@
 #include "../jail/hooks.h"
 #include "../jail/jail.h"
 #include "../jail/net_check.h"
+#include "../jail/resolver.h"
 #include "../net/jailnet.h"
 #include "../props/parse.h"
 #include "../util/cleanup.h"
@@ -143,13 +144,43 @@ static int plan_network(const struct jailor_ctx *ctx, struct storage *s, struct 
         return r;
 }
 
+/*
+ * What the jail's resolv.conf gets at start (*ret, NULL: nothing).  A DHCP
+ * jail left at the default takes its servers from the lease instead of
+ * the host's file.
+ */
+static int plan_resolver(const struct jailor_ctx *ctx, const struct jail *j,
+                         const struct jailnet_plan *net, struct supervisor_config *cfg, char **ret,
+                         struct jailor_error *err)
+{
+        const char *value = jail_prop(j, "resolver") ?: RESOLVER_HOST_FILE;
+        bool dhcp = false;
+        int r;
+
+        for (size_t i = 0; i < net->n_nics; i++)
+                dhcp = dhcp || net->nics[i].dhcp;
+        if (dhcp && STREQ(value, RESOLVER_HOST_FILE)) {
+                cfg->write_resolv_conf = jail_write_resolv_conf;
+                *ret = NULL;
+                return 0;
+        }
+        r = resolver_content(value, NULL, NULL, ret, err);
+        if (r == -ENOENT) {
+                /* a host without resolv.conf has nothing to give; the jail keeps its own */
+                jailor_warn(ctx, "%s", err->msg);
+                jailor_error_clear(err);
+                return 0;
+        }
+        return r;
+}
+
 int runtime_start(const struct jailor_ctx *ctx, struct storage *s, const char *name,
                   struct jailor_error *err)
 {
         _cleanup_free_ char *log_ds = strjoin("log/", name, "-console.log", NULL);
         _cleanup_free_ char *log = NULL, *run = NULL;
         _cleanup_close_ int lock = -EBADF;
-        _cleanup_free_ char *lease = NULL;
+        _cleanup_free_ char *lease = NULL, *resolv = NULL;
         struct supervisor_config cfg = {.ctx = ctx, .storage = s, .name = name};
         struct jailnet_plan net = {0};
         struct jail *j = NULL;
@@ -188,6 +219,9 @@ int runtime_start(const struct jailor_ctx *ctx, struct storage *s, const char *n
         cfg.plan.max_ptys = prop_uint(j, "pseudoterminals", 0);
         cfg.max_open_files = prop_uint(j, "openfiles", 0);
         r = plan_binds(s, j, &cfg.plan, err);
+        if (r == 0)
+                r = plan_resolver(ctx, j, &net, &cfg, &resolv, err);
+        cfg.resolv_conf = resolv;
         if (r == 0)
                 r = confine_from_props(j->props, &cfg.confine, err);
         if (r == 0)

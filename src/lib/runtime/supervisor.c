@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../jail/resolver.h"
 #include "../util/cleanup.h"
 #include "../util/fs.h"
 #include "cgroup.h"
@@ -483,6 +484,16 @@ static int write_state(struct supervisor *sup, struct jailor_error *err)
         return runtime_state_write(sup->cfg->ctx, sup->cfg->name, &st, err);
 }
 
+/* The resolver property, at every start as iocage does; a jail without /etc just lacks it. */
+static void write_resolv_conf(struct supervisor *sup)
+{
+        const struct supervisor_config *cfg = sup->cfg;
+        struct jailor_error err = {0};
+
+        if (cfg->resolv_conf && jail_write_resolv_conf(cfg->plan.root, cfg->resolv_conf, &err) < 0)
+                jailor_warn(cfg->ctx, "Jail '%s': %s", cfg->name, err.msg);
+}
+
 static int setup(struct supervisor *sup, int ready_fd, struct jailor_error *err)
 {
         const struct supervisor_config *cfg = sup->cfg;
@@ -505,6 +516,7 @@ static int setup(struct supervisor *sup, int ready_fd, struct jailor_error *err)
         r = rootfs_prepare(plan, err);
         if (r < 0)
                 return r;
+        write_resolv_conf(sup);
         sup->log_fd = open(cfg->console_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
         if (sup->log_fd < 0)
                 return jailor_error_errno(err, errno, "Cannot open the console log '%s'",

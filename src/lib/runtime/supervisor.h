@@ -31,6 +31,7 @@ struct supervisor_config {
         const struct jailnet_plan *net; /* its mode inherit: no network namespace of its own */
         const char *lease_file;     /* DHCP: the lease's address, for list */
         unsigned net_timeout;       /* seconds for a DHCP lease (exec_timeout) */
+        const char *resolv_conf;    /* the jail's /etc/resolv.conf at start; NULL: left alone */
         /* DHCP: how the lease's DNS gets into the jail (NULL: it does not) */
         int (*write_resolv_conf)(const char *root, const char *content, struct jailor_error *err);
         struct confinement confine;
