@@ -197,3 +197,31 @@ def test_start_refuses_an_interface_that_went_away(netj, tmp_path):
         r = topo.jailor(j, "start", "later", check=False)
         assert r.returncode != 0 and "'gone0'" in r.stderr, r.stderr
         assert not (j.run_dir / "later" / "state.json").exists()
+
+
+def test_several_interfaces_addresses_routers_and_mtus(netj, tmp_path):
+    j = netj
+    create(j, "multi", "vnet=on", "interfaces=vnet0:bridge0,vnet1:lab0",
+           "ip4_addr=vnet0|10.77.0.91/24,vnet0|10.77.0.92/24,vnet1|192.168.50.1/24",
+           "ip6_addr=vnet0|fd77::91/64", "defaultrouter=10.77.0.2", "defaultrouter6=none",
+           "vnet1_mtu=1400")
+    create(j, "peer", "vnet=on", "interfaces=vnet0:lab0", "ip4_addr=192.168.50.2/24",
+           "vnet_default_interface=none", "defaultrouter=none")
+    with netns.topology(tmp_path, dhcp=False, http=False) as topo, running(topo, j, "multi", "peer"):
+        out = in_jail(topo, j, "multi", "ip", "-o", "addr").stdout
+        for a in ("10.77.0.91/24", "10.77.0.92/24", "192.168.50.1/24", "fd77::91/64"):
+            assert a in out, out
+        route4 = in_jail(topo, j, "multi", "ip", "route").stdout
+        assert "default via 10.77.0.2 dev vnet0" in route4
+        assert "default" not in in_jail(topo, j, "multi", "ip", "-6", "route").stdout
+        assert "default" not in in_jail(topo, j, "peer", "ip", "route").stdout
+        # vnet0 follows its bridge (the uplink's 1500); vnet1 is set; lab0 has no uplink
+        mtu = lambda name, nic: in_jail(topo, j, name, "cat", f"/sys/class/net/{nic}/mtu").stdout.strip()
+        assert (mtu("multi", "vnet0"), mtu("multi", "vnet1")) == ("1500", "1400")
+        host = links(topo)
+        assert "master" not in host["lab0"] or host["lab0"]["master"] is None
+        assert {n for n, l in host.items() if l.get("master") == "lab0"} == {
+            f"vnet1.{json.loads((j.run_dir / 'multi' / 'state.json').read_text())['init']}",
+            f"vnet0.{json.loads((j.run_dir / 'peer' / 'state.json').read_text())['init']}"}
+        in_jail(topo, j, "peer", "ping", "-c", "1", "-W", "2", "192.168.50.1")
+        in_jail(topo, j, "multi", "ping", "-c", "1", "-W", "2", netns.HOST_ADDR)

@@ -184,6 +184,20 @@ static int setup_nat(struct jailnet *n, const struct jailnet_nic *nic, struct ja
 
 /* ---- VNET ------------------------------------------------------------------- */
 
+/*
+ * An interface can be the port of one bridge only, and a bridge cannot be a
+ * port: once the uplink went into one jail bridge, the default route goes
+ * through that bridge, and other bridges get no uplink.
+ */
+static bool uplink_is_free(struct jailnet *n, const char *uplink)
+{
+        struct link_info info;
+
+        if (rtnl_link_get(n->host, uplink, &info, NULL) < 0)
+                return true; /* the attach names it in its error */
+        return info.master == 0 && !STREQ(info.kind, "bridge");
+}
+
 static int vnet_bridge(struct jailnet *n, const struct jailnet_nic *nic, unsigned *ret_mtu,
                        struct jailor_error *err)
 {
@@ -204,8 +218,8 @@ static int vnet_bridge(struct jailnet *n, const struct jailnet_nic *nic, unsigne
                         b.uplink[0] = '\0'; /* no default route: a bridge of jails alone */
                 else if (k < 0)
                         return k;
-                if (STREQ(b.uplink, b.name))
-                        b.uplink[0] = '\0'; /* the host's route already goes through it */
+                if (b.uplink[0] && !uplink_is_free(n, b.uplink))
+                        b.uplink[0] = '\0';
         }
         made = jailnet_bridge_attach(n->s.ctx, n->host, &b, ret_mtu, err);
         if (made < 0)
