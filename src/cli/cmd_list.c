@@ -40,8 +40,8 @@ static const char *none_as_dash(const char *s)
 /* The long listing's IP4: the property as set; for DHCP what can be known without the jail. */
 static const char *ip4_long(const struct jail_row *r, char *buf, size_t size)
 {
-        if (r->dhcp && r->lease) {
-                snprintf(buf, size, "vnet0|%s", r->lease);
+        if (r->address) {
+                snprintf(buf, size, "vnet0|%s", r->address);
                 return buf;
         }
         if (r->dhcp)
@@ -103,7 +103,7 @@ static json_t *row_json(const void *row)
                          "state", jail_state_name(&r->state), "boot", r->boot, "type",
                          r->is_template ? "template" : "jail", "release", r->release, "ip4", ip4,
                          "ip4_addr", r->ip4_addr, "ip6_addr", r->ip6_addr, "dhcp", r->dhcp,
-                         "lease", r->lease, "template", r->source_template, "basejail", r->basejail);
+                         "address", r->address, "template", r->source_template, "basejail", r->basejail);
 }
 
 static int print_rows(struct cli *cli, const struct jail_row *rows, size_t n,

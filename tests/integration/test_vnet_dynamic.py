@@ -124,6 +124,7 @@ def test_nat_jail_reaches_upstream_and_a_forward_reaches_it(netj, tmp_path):
             assert page == "from-the-jail\n"
             addr = re.search(r"inet (172\.16\.\d+\.\d+)/16",
                              in_jail(topo, j, "web", "ip", "addr", "show", "vnet0").stdout).group(1)
+            assert f"vnet0|{addr}/16" in topo.jailor(j, "list", "-l").stdout
             # a second jail claiming the host port: refused, naming both, nothing left of it
             before = nat_table(topo)
             r = topo.jailor(j, "start", "rival", check=False)

@@ -129,7 +129,7 @@ struct jailnet_start {
         pid_t init;           /* the jail's init (its JID): its namespace, and host-side names */
         const char *root;     /* the jail's root as the supervisor sees it: resolv.conf */
         unsigned dhcp_timeout_s;
-        const char *lease_file; /* DHCP: where the lease's address is written, for list */
+        const char *address_file; /* DHCP, NAT: where the jail's IPv4 address goes, for list */
         /* DHCP: writes resolv.conf lines into the jail (NULL: the lease's DNS is not used) */
         int (*write_resolv_conf)(const char *root, const char *content, struct jailor_error *err);
 };

@@ -13,27 +13,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../util/cleanup.h"
-#include "../util/fs.h"
 #include "addr.h"
 #include "netns.h"
 #include "route.h"
 
 static void write_lease_file(struct jailnet *n)
 {
-        char text[INET_ADDRSTRLEN + 8], addr[INET_ADDRSTRLEN];
-
-        if (!n->s.lease_file)
-                return;
-        if (!n->has_lease) {
-                unlink(n->s.lease_file);
-                return;
-        }
-        inet_ntop(AF_INET, &n->lease.address, addr, sizeof(addr));
-        snprintf(text, sizeof(text), "%s/%u\n", addr, n->lease.prefix);
-        write_file_atomic(n->s.lease_file, text, strlen(text), 0644, NULL);
+        jailnet_write_address(n, n->has_lease ? &n->lease.address : NULL, n->lease.prefix);
 }
 
 /* nameserver and search lines from the lease; nothing when it brings no DNS. */

@@ -21,6 +21,9 @@ struct jailnet {
         bool has_lease;
 };
 
+/* Writes "ADDR/PREFIX" to the address file, or removes it for addr NULL. */
+void jailnet_write_address(struct jailnet *n, const struct in_addr *addr, unsigned prefix);
+
 /* Starts the DHCP client on n->dhcp_nic in the jail and waits for its first lease. */
 int jailnet_dhcp_start(struct jailnet *n, struct jailor_error *err);
 int jailnet_dhcp_handle(struct jailnet *n, struct jailor_error *err);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../util/cleanup.h"
+#include "../util/fs.h"
 #include "../util/lock.h"
 #include "addr.h"
 #include "jailnet_bridge.h"
@@ -120,6 +121,20 @@ static int add_routes(struct jailnet *n, int family, const struct router *rt,
         return add_default_route(n, family, &host_gw.gateway, NULL, err);
 }
 
+void jailnet_write_address(struct jailnet *n, const struct in_addr *addr, unsigned prefix)
+{
+        char text[INET_ADDRSTRLEN + 8], a[INET_ADDRSTRLEN];
+
+        if (!n->s.address_file)
+                return;
+        if (!addr) {
+                unlink(n->s.address_file);
+                return;
+        }
+        snprintf(text, sizeof(text), "%s/%u\n", inet_ntop(AF_INET, addr, a, sizeof(a)), prefix);
+        write_file_atomic(n->s.address_file, text, strlen(text), 0644, NULL);
+}
+
 /* ---- NAT ------------------------------------------------------------------ */
 
 static int nat_address(struct jailnet *n, struct in_addr *ret, struct jailor_error *err)
@@ -177,8 +192,10 @@ static int setup_nat(struct jailnet *n, const struct jailnet_nic *nic, struct ja
                          &(struct nat_jail){.name = n->s.jail, .addr = addr, .out_iface = out,
                                             .forwards = &p->forwards},
                          err);
-        if (k >= 0)
+        if (k >= 0) {
                 n->nat_added = true;
+                jailnet_write_address(n, &addr, sub.prefixlen);
+        }
         return k;
 }
 

@@ -180,7 +180,7 @@ int runtime_start(const struct jailor_ctx *ctx, struct storage *s, const char *n
         _cleanup_free_ char *log_ds = strjoin("log/", name, "-console.log", NULL);
         _cleanup_free_ char *log = NULL, *run = NULL;
         _cleanup_close_ int lock = -EBADF;
-        _cleanup_free_ char *lease = NULL, *resolv = NULL;
+        _cleanup_free_ char *address = NULL, *resolv = NULL;
         struct supervisor_config cfg = {.ctx = ctx, .storage = s, .name = name};
         struct jailnet_plan net = {0};
         struct jail *j = NULL;
@@ -199,9 +199,9 @@ int runtime_start(const struct jailor_ctx *ctx, struct storage *s, const char *n
                 goto out;
         log = log_ds ? storage_path(s, log_ds) : NULL;
         run = runtime_dir(ctx, name, NULL);
-        lease = runtime_dir(ctx, name, "lease");
+        address = runtime_dir(ctx, name, "address");
         cfg.plan.root = storage_path(s, j->root_ds);
-        if (!log || !run || !lease || !cfg.plan.root) {
+        if (!log || !run || !address || !cfg.plan.root) {
                 r = jailor_error_set(err, ENOMEM, "Out of memory");
                 goto out;
         }
@@ -212,7 +212,7 @@ int runtime_start(const struct jailor_ctx *ctx, struct storage *s, const char *n
         cfg.hostname = jail_prop(j, "host_hostname");
         cfg.exec_start = jail_prop(j, "exec_start");
         cfg.net = &net;
-        cfg.lease_file = lease;
+        cfg.address_file = address;
         cfg.net_timeout = prop_uint(j, "exec_timeout", 60);
         cfg.console_log = log;
         cfg.stop_timeout = prop_uint(j, "stop_timeout", 30);

@@ -376,7 +376,7 @@ static int setup_network(struct supervisor *sup, struct jailor_error *err)
                 .init = sup->init,
                 .root = cfg->plan.root,
                 .dhcp_timeout_s = cfg->net_timeout,
-                .lease_file = cfg->lease_file,
+                .address_file = cfg->address_file,
                 .write_resolv_conf = cfg->write_resolv_conf,
         };
 

@@ -29,7 +29,7 @@ struct supervisor_config {
         const char *hostname;
         const char *exec_start;     /* "auto": /sbin/init when the jail has one, else built in */
         const struct jailnet_plan *net; /* its mode inherit: no network namespace of its own */
-        const char *lease_file;     /* DHCP: the lease's address, for list */
+        const char *address_file;   /* DHCP, NAT: the jail's address, for list */
         unsigned net_timeout;       /* seconds for a DHCP lease (exec_timeout) */
         const char *resolv_conf;    /* the jail's /etc/resolv.conf at start; NULL: left alone */
         /* DHCP: how the lease's DNS gets into the jail (NULL: it does not) */
