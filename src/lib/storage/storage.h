@@ -48,6 +48,7 @@ struct storage_snapshot {
 };
 
 struct storage;
+struct recorded_steps;
 
 struct storage_ops {
         const char *name; /* "zfs", "btrfs", "dir" */
@@ -122,6 +123,12 @@ struct storage_ops {
          * s->dataset); NULL means root = "<pool>/jailor".  Creates nothing.
          */
         int (*open)(struct storage *s, struct jailor_error *err);
+
+        /*
+         * btrfs and dir: their own steps in the operations they share
+         * through the record store (recorded.h); NULL for zfs.
+         */
+        const struct recorded_steps *recorded;
 };
 
 struct storage {
