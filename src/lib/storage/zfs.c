@@ -176,9 +176,9 @@ static int existing_dataset(struct storage *s, const char *ds, char **ret, struc
         return 0;
 }
 
-/* ENOENT unless ds and its snapshot snap exist. */
-static int existing_snapshot(struct storage *s, const char *ds, const char *snap, char **ret,
-                             struct jailor_error *err)
+/* ENOENT unless ds exists; then ENOENT unless ds@snap exists too, or EEXIST if it must not. */
+static int check_snapshot(struct storage *s, const char *ds, const char *snap, bool must_exist,
+                          char **ret, struct jailor_error *err)
 {
         _cleanup_free_ char *full = full_name(s, ds, snap);
         int r;
@@ -189,35 +189,27 @@ static int existing_snapshot(struct storage *s, const char *ds, const char *snap
         if (r < 0)
                 return r;
         r = zfs_has(full, err);
-        if (r == 0)
-                return jailor_error_set(err, ENOENT, "Snapshot '%s@%s' does not exist", ds, snap);
         if (r < 0)
                 return r;
+        if (must_exist && r == 0)
+                return jailor_error_set(err, ENOENT, "Snapshot '%s@%s' does not exist", ds, snap);
+        if (!must_exist && r > 0)
+                return jailor_error_set(err, EEXIST, "Snapshot '%s@%s' already exists", ds, snap);
         if (ret)
                 *ret = TAKE_PTR(full);
         return 0;
 }
 
-/* ENOENT unless ds exists, EEXIST if its snapshot snap does. */
+static int existing_snapshot(struct storage *s, const char *ds, const char *snap, char **ret,
+                             struct jailor_error *err)
+{
+        return check_snapshot(s, ds, snap, true, ret, err);
+}
+
 static int new_snapshot(struct storage *s, const char *ds, const char *snap, char **ret,
                         struct jailor_error *err)
 {
-        _cleanup_free_ char *full = full_name(s, ds, snap);
-        int r;
-
-        if (!full)
-                return oom(err);
-        r = existing_dataset(s, ds, NULL, err);
-        if (r < 0)
-                return r;
-        r = zfs_has(full, err);
-        if (r > 0)
-                return jailor_error_set(err, EEXIST, "Snapshot '%s@%s' already exists", ds, snap);
-        if (r < 0)
-                return r;
-        if (ret)
-                *ret = TAKE_PTR(full);
-        return 0;
+        return check_snapshot(s, ds, snap, false, ret, err);
 }
 
 /* EEXIST unless ds is free, ENOENT unless its parent exists. */
