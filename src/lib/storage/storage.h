@@ -19,7 +19,8 @@
  * components of [A-Za-z0-9._-] that are not "." or ".." and do not start with
  * '.' (hidden names belong to the backends' records) or '-' (never an option
  * to a helper program).  Snapshot names follow the same rule for one
- * component, 1..STORAGE_SNAP_MAX characters.  Property keys are [a-z0-9_.-],
+ * component, 1..STORAGE_SNAP_MAX characters, and do not start with
+ * STORAGE_RESERVED_SNAP_PREFIX.  Property keys are [a-z0-9_.-],
  * 1..STORAGE_KEY_MAX characters.
  */
 #pragma once
@@ -33,6 +34,8 @@
 #define STORAGE_NAME_MAX 200
 #define STORAGE_SNAP_MAX 64
 #define STORAGE_KEY_MAX 64
+/* Snapshot names of jailor's own (zfs: the snapshots copies send), refused otherwise. */
+#define STORAGE_RESERVED_SNAP_PREFIX "jailor-copy-"
 
 enum storage_backend {
         STORAGE_ZFS,

@@ -17,13 +17,13 @@
 #include "storage.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 #include "../util/cleanup.h"
@@ -513,6 +513,83 @@ static int mount_tree(const char *full, struct jailor_error *err)
         return mount_if_needed(&cur, err);
 }
 
+/* ---- the snapshots that copies send ---- */
+
+/*
+ * A copy sends a snapshot of its source, named after the copying process:
+ * jailor-copy-<pid>-<start>, start being the process's start time (in clock
+ * ticks after boot), which tells a later process with the same pid apart.
+ * Both ends' copies of it are destroyed when the copy is done.  A copy
+ * killed on the way leaves them behind, and as the name says whose they
+ * were, the next copy or destroy removes those whose process is gone.  They
+ * never show in snapshot lists, and storage_check_snapshot keeps the prefix
+ * out of the names of other snapshots.
+ */
+#define COPY_SNAPSHOT_PREFIX STORAGE_RESERVED_SNAP_PREFIX
+
+/* Field 22 of /proc/<pid>/stat; -ESRCH when there is no such process. */
+static int process_start_time(pid_t pid, unsigned long long *ret)
+{
+        _cleanup_close_ int fd = -EBADF;
+        char path[64], buf[1024], *p;
+        ssize_t n;
+
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ENOENT ? -ESRCH : -errno;
+        n = read(fd, buf, sizeof(buf) - 1);
+        if (n < 0)
+                return errno == ESRCH ? -ESRCH : -errno;
+        buf[n] = '\0';
+        /* field 2, the command name in parentheses, may hold anything: count from its end */
+        p = strrchr(buf, ')');
+        for (int field = 2; p && field < 22; field++)
+                p = strchr(p + 1, ' ');
+        if (!p || sscanf(p, " %llu", ret) != 1)
+                return -EBADMSG;
+        return 0;
+}
+
+static bool is_copy_snapshot(const char *snap)
+{
+        return strncmp(snap, COPY_SNAPSHOT_PREFIX, strlen(COPY_SNAPSHOT_PREFIX)) == 0;
+}
+
+/* Whether the copy that took the snapshot named snap (the part after '@') may still run. */
+static bool copy_is_running(const char *snap)
+{
+        unsigned long long start, now;
+        int pid, end = 0, r;
+
+        if (sscanf(snap, COPY_SNAPSHOT_PREFIX "%d-%llu%n", &pid, &start, &end) != 2 ||
+            snap[end] != '\0' || pid <= 0)
+                return false; /* not named after a process: left by an older jailor */
+        r = process_start_time(pid, &now);
+        if (r == -ESRCH)
+                return false;
+        return r < 0 || now == start; /* when in doubt, it runs */
+}
+
+/* Destroys the copy snapshots in the jailor dataset whose copy no longer runs. */
+static void clear_stale_copy_snapshots(struct storage *s)
+{
+        _cleanup_free_ char *out = NULL;
+        char *line, *save = NULL;
+        int r;
+
+        /* best effort: what stays is found again next time */
+        r = zfs(&out, NULL, "list", "-H", "-t", "snapshot", "-o", "name", "-r", s->dataset, NULL);
+        if (r < 0)
+                return;
+        for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                const char *at = strchr(line, '@');
+
+                if (at && is_copy_snapshot(at + 1) && !copy_is_running(at + 1))
+                        zfs(NULL, NULL, "destroy", line, NULL);
+        }
+}
+
 /* ---- operations ---- */
 
 static int zfs_open(struct storage *s, struct jailor_error *err)
@@ -601,6 +678,7 @@ static int zfs_destroy(struct storage *s, const char *ds, struct jailor_error *e
         r = existing_dataset(s, ds, &full, err);
         if (r < 0)
                 return r;
+        clear_stale_copy_snapshots(s);
         r = zfs_clone_pairs(s, &pairs, &n, err);
         if (r < 0)
                 return r;
@@ -682,8 +760,8 @@ static int zfs_snapshot_list(struct storage *s, const char *ds, struct storage_s
 
                 prop = strchr(line, '\t');
                 value = prop ? strchr(prop + 1, '\t') : NULL;
-                if (!value || strncmp(line, prefix, plen) != 0)
-                        continue;
+                if (!value || strncmp(line, prefix, plen) != 0 || is_copy_snapshot(line + plen))
+                        continue; /* another dataset's, or the data of a copy */
                 *prop++ = '\0';
                 *value++ = '\0';
                 /* lines come grouped by snapshot: extend the last one or start anew */
@@ -840,8 +918,8 @@ static int zfs_dependants(struct storage *s, const char *ds, char ***ret, struct
 static int zfs_copy(struct storage *s, const char *src, const char *dst, struct jailor_error *err)
 {
         _cleanup_free_ char *from = NULL, *to = NULL, *snap = NULL, *dst_snap = NULL;
-        char tag[32];
-        uint32_t x = 0;
+        unsigned long long start;
+        char tag[64];
         int r;
 
         r = existing_dataset(s, src, &from, err);
@@ -850,13 +928,16 @@ static int zfs_copy(struct storage *s, const char *src, const char *dst, struct 
         r = new_dataset(s, dst, &to, err);
         if (r < 0)
                 return r;
-        if (getrandom(&x, sizeof(x), 0) != sizeof(x))
-                x = (uint32_t)getpid();
-        snprintf(tag, sizeof(tag), "@jailor-copy-%08x", x);
+        r = process_start_time(getpid(), &start);
+        if (r < 0)
+                return jailor_error_errno(err, -r, "Cannot read the start time of process %d",
+                                          (int)getpid());
+        snprintf(tag, sizeof(tag), "@" COPY_SNAPSHOT_PREFIX "%d-%llu", (int)getpid(), start);
         snap = strjoin(from, tag, NULL);
         dst_snap = strjoin(to, tag, NULL);
         if (!snap || !dst_snap)
                 return oom(err);
+        clear_stale_copy_snapshots(s);
 
         /* send needs a snapshot; both ends' copies of it are dropped after */
         r = zfs(NULL, err, "snapshot", snap, NULL);
