@@ -35,7 +35,6 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../util/cleanup.h"
@@ -245,6 +244,8 @@ static int btrfs_init(struct storage *s, struct jailor_error *err)
         return storage_store_init(s, err);
 }
 
+/* ---- the steps of the record store's operations (recorded.h) ---- */
+
 /* A subvolume at a dataset's path with no record: debris of a killed create, clone or copy. */
 static int clear_unrecorded(struct storage *s, const char *ds, const char *path,
                             struct jailor_error *err)
@@ -256,13 +257,6 @@ static int clear_unrecorded(struct storage *s, const char *ds, const char *path,
             sx.stx_ino != SUBVOL_ROOT_INO)
                 return 0;
         return btrfs_rm(path, err);
-}
-
-/* ---- the steps of the record store's operations (recorded.h) ---- */
-
-static int make_subvolume(const char *path, struct jailor_error *err)
-{
-        return subvol_create(path, err);
 }
 
 static int take_snapshot(struct storage *s, const char *ds, const struct storage_rec *r,
@@ -371,7 +365,7 @@ static int make_copy(struct storage *s, const char *src, const struct storage_re
 static const struct recorded_steps btrfs_steps = {
     .remove = btrfs_rm,
     .clear_debris = clear_unrecorded,
-    .make_empty = make_subvolume,
+    .make_empty = subvol_create,
     .take_snapshot = take_snapshot,
     .roll_back = roll_back,
     .make_clone = make_clone,

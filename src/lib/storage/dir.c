@@ -60,7 +60,6 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../util/cleanup.h"
@@ -626,6 +625,7 @@ static int make_copy(struct storage *s, const char *src, const struct storage_re
         return q;
 }
 
+/* A clone's overlay, or a read-only dataset's read-only bind mount; nothing twice. */
 static int mount_dataset(struct storage *s, const char *ds, const struct storage_rec *r,
                          struct jailor_error *err)
 {
