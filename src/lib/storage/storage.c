@@ -182,6 +182,11 @@ int storage_check_snapshot(const char *snap, struct jailor_error *err)
         why = component_problem(snap, strlen(snap), bad, sizeof(bad));
         if (why)
                 return jailor_error_set(err, EINVAL, "Snapshot name '%s' %s", snap, why);
+        if (strncmp(snap, STORAGE_RESERVED_SNAP_PREFIX, strlen(STORAGE_RESERVED_SNAP_PREFIX)) == 0)
+                return jailor_error_set(err, EINVAL,
+                                        "Snapshot name '%s' is reserved: names starting with "
+                                        "'" STORAGE_RESERVED_SNAP_PREFIX "' are jailor's own",
+                                        snap);
         return 0;
 }
 

@@ -19,7 +19,8 @@
  * components of [A-Za-z0-9._-] that are not "." or ".." and do not start with
  * '.' (hidden names belong to the backends' records) or '-' (never an option
  * to a helper program).  Snapshot names follow the same rule for one
- * component, 1..STORAGE_SNAP_MAX characters.  Property keys are [a-z0-9_.-],
+ * component, 1..STORAGE_SNAP_MAX characters, and do not start with
+ * STORAGE_RESERVED_SNAP_PREFIX.  Property keys are [a-z0-9_.-],
  * 1..STORAGE_KEY_MAX characters.
  */
 #pragma once
@@ -33,6 +34,8 @@
 #define STORAGE_NAME_MAX 200
 #define STORAGE_SNAP_MAX 64
 #define STORAGE_KEY_MAX 64
+/* Snapshot names of jailor's own (zfs: the snapshots copies send), refused otherwise. */
+#define STORAGE_RESERVED_SNAP_PREFIX "jailor-copy-"
 
 enum storage_backend {
         STORAGE_ZFS,
@@ -48,6 +51,7 @@ struct storage_snapshot {
 };
 
 struct storage;
+struct recorded_steps;
 
 struct storage_ops {
         const char *name; /* "zfs", "btrfs", "dir" */
@@ -122,6 +126,12 @@ struct storage_ops {
          * s->dataset); NULL means root = "<pool>/jailor".  Creates nothing.
          */
         int (*open)(struct storage *s, struct jailor_error *err);
+
+        /*
+         * btrfs and dir: their own steps in the operations they share
+         * through the record store (recorded.h); NULL for zfs.
+         */
+        const struct recorded_steps *recorded;
 };
 
 struct storage {
