@@ -616,3 +616,26 @@ int recorded_prop_get(struct storage *s, const char *ds, const char *key, char *
         }
         return 0;
 }
+
+int recorded_clear_debris(struct storage *s, const char *ds, struct jailor_error *err)
+{
+        _cleanup_free_ char *path = storage_path(s, ds);
+        _cleanup_close_ int lock = -EBADF;
+        int q;
+
+        if (!path)
+                return oom(err);
+        q = storage_store_lock(s, &lock, err);
+        if (q < 0)
+                return q;
+        q = storage_rec_exists(s, ds);
+        if (q != 0 || !path_exists(path))
+                return q < 0 ? jailor_error_errno(err, -q, "Cannot look up dataset '%s'", ds) : 0;
+        if (steps_of(s)->clear_debris) {
+                q = steps_of(s)->clear_debris(s, ds, path, err);
+                if (q < 0)
+                        return q;
+        }
+        /* a plain tree (rm_rf never crosses into a mount still there) */
+        return path_exists(path) ? rm_rf(path, err) : 0;
+}

@@ -99,3 +99,6 @@ int recorded_mount(struct storage *s, const char *ds, struct jailor_error *err);
         .prop_set = recorded_prop_set,                         \
         .prop_get = recorded_prop_get
 /* clang-format on */
+
+/* storage_clear_debris for the backends of the record store. */
+int recorded_clear_debris(struct storage *s, const char *ds, struct jailor_error *err);

@@ -166,6 +166,13 @@ char *storage_path(const struct storage *s, const char *ds);
 int storage_init(struct storage *s, struct jailor_error *err);
 int storage_create(struct storage *s, const char *ds, struct jailor_error *err);
 int storage_destroy(struct storage *s, const char *ds, struct jailor_error *err);
+/*
+ * Removes data at the path of ds that no dataset owns: what a create killed
+ * before its record, or a destroy killed after its commit point, left
+ * there.  Nothing to do (0) when ds exists, when nothing is there, and on
+ * zfs, where a dataset and its data come and go together.
+ */
+int storage_clear_debris(struct storage *s, const char *ds, struct jailor_error *err);
 int storage_exists(struct storage *s, const char *ds);
 int storage_snapshot(struct storage *s, const char *ds, const char *snap, struct jailor_error *err);
 int storage_snapshot_list(struct storage *s, const char *ds, struct storage_snapshot **ret,
