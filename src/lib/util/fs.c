@@ -156,37 +156,45 @@ int mkdir_p(const char *path, mode_t mode, struct jailor_error *err)
         return 0;
 }
 
-static int rm_rf_at(int parent_fd, const char *name, dev_t dev)
+int remove_dir_entries(int dfd, const char *name,
+                       int (*remove_entry)(int dfd, const char *name, void *data), void *data)
+{
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+        int fd, r = 0;
+
+        fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return -errno;
+        }
+        while ((de = readdir(d))) {
+                int q;
+
+                if (STREQ(de->d_name, ".") || STREQ(de->d_name, ".."))
+                        continue;
+                q = remove_entry(dirfd(d), de->d_name, data);
+                if (q < 0 && r == 0)
+                        r = q;
+        }
+        return r;
+}
+
+/* dev: the device of the tree's top; an entry on another one is a mount point */
+static int rm_rf_at(int parent_fd, const char *name, void *dev)
 {
         struct stat st;
-        int r = 0;
+        int r;
 
         if (fstatat(parent_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
                 return errno == ENOENT ? 0 : -errno;
         if (S_ISDIR(st.st_mode)) {
-                _cleanup_closedir_ DIR *d = NULL;
-                struct dirent *de;
-                int fd;
-
-                if (st.st_dev != dev)
+                if (st.st_dev != *(dev_t *)dev)
                         return -EXDEV; /* a mount point: never delete into it */
-                fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                if (fd < 0)
-                        return -errno;
-                d = fdopendir(fd);
-                if (!d) {
-                        close(fd);
-                        return -errno;
-                }
-                while ((de = readdir(d))) {
-                        int q;
-
-                        if (STREQ(de->d_name, ".") || STREQ(de->d_name, ".."))
-                                continue;
-                        q = rm_rf_at(dirfd(d), de->d_name, dev);
-                        if (q < 0 && r == 0)
-                                r = q;
-                }
+                r = remove_dir_entries(parent_fd, name, rm_rf_at, dev);
                 if (r < 0)
                         return r;
                 if (unlinkat(parent_fd, name, AT_REMOVEDIR) < 0)
@@ -208,7 +216,7 @@ int rm_rf(const char *path, struct jailor_error *err)
                         return 0;
                 return jailor_error_errno(err, errno, "Cannot remove '%s'", path);
         }
-        r = rm_rf_at(AT_FDCWD, path, st.st_dev);
+        r = rm_rf_at(AT_FDCWD, path, &st.st_dev);
         if (r < 0)
                 return jailor_error_errno(err, -r, "Cannot remove '%s'", path);
         return 0;

@@ -28,6 +28,14 @@ int mkdir_p(const char *path, mode_t mode, struct jailor_error *err);
 /* rm -rf that never crosses into another mounted file system. */
 int rm_rf(const char *path, struct jailor_error *err);
 
+/*
+ * The walk of an rm -rf: remove_entry(fd, entry, data) for every entry of
+ * the directory name in dfd (a link is not followed).  Goes on after a
+ * failure and returns the first one, as -errno.
+ */
+int remove_dir_entries(int dfd, const char *name,
+                       int (*remove_entry)(int dfd, const char *name, void *data), void *data);
+
 /* Concatenates the NULL-terminated list of strings; NULL on out of memory. */
 char *strjoin(const char *first, ...) __attribute__((sentinel));
 
