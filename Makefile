@@ -32,11 +32,11 @@ integration: deps-check build
 # The README's test command: unit tests, then the integration tests as root.
 check: unit integration
 
-# The main job so far: the embedded pool, and a Debian release in it (fetched once).
 # cgroup v2 limits in a qemu guest booted with cgroup_no_v1=all (slow: software emulation).
 check-vm: build
 	JAILOR_BUILD_DIR=$(abspath $(BUILD)) tests/vm/run
 
+# The main job so far: the embedded pool, a Debian release in it (fetched once), a jail booted.
 demo: build
 	JAILOR=$(JAILOR) tools/demo.sh
 
