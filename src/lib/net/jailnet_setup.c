@@ -391,6 +391,12 @@ int jailnet_setup(const struct jailnet_start *s, struct jailnet **ret, struct ja
         return 0;
 }
 
+void jailnet_set_root(struct jailnet *n, const char *root)
+{
+        if (n)
+                n->s.root = root;
+}
+
 int jailnet_fd(const struct jailnet *n)
 {
         return n && n->dhcp ? dhcp_client_fd(n->dhcp) : -1;
