@@ -11,6 +11,7 @@
 #include "output.h"
 #include "pool.h"
 #include "util/cleanup.h"
+#include "views.h"
 
 /* What a CORRUPT row shows in every column but NAME and STATE (iocage). */
 #define NOT_AVAILABLE "N/A"
@@ -84,24 +85,6 @@ static int add_row(struct table *t, enum list_format format, const struct jail_r
         return -EINVAL;
 }
 
-static json_t *row_json(const void *row)
-{
-        const struct jail_row *r = row;
-        _cleanup_free_ char *ip4 = r->corrupt ? NULL : jail_row_ip4_short(r);
-
-        if (r->corrupt)
-                return json_pack("{s:n, s:s, s:s, s:s}", "jid", "name", r->name, "state", "CORRUPT",
-                                 "error", r->corrupt_reason);
-        if (!ip4)
-                return NULL;
-        return json_pack("{s:o, s:s, s:s, s:b, s:s, s:s?, s:s, s:s, s:s, s:b, s:s?, s:b}", "jid",
-                         r->state.up ? json_integer(r->state.jid) : json_null(), "name", r->name,
-                         "state", jail_state_name(&r->state), "boot", r->boot, "type",
-                         r->is_template ? "template" : "jail", "release", r->release, "ip4", ip4,
-                         "ip4_addr", r->ip4_addr, "ip6_addr", r->ip6_addr, "dhcp", r->dhcp,
-                         "template", r->source_template, "basejail", r->basejail);
-}
-
 static int print_rows(struct cli *cli, const struct jail_row *rows, size_t n,
                       enum list_format format, bool tabs)
 {
@@ -110,8 +93,15 @@ static int print_rows(struct cli *cli, const struct jail_row *rows, size_t n,
                                                             : short_headers;
         struct table *t;
 
-        if (cli->json)
-                return output_json_rows(rows, n, sizeof(*rows), row_json);
+        if (cli->json) {
+                json_t *a = jail_rows_to_json(rows, n);
+
+                if (!a)
+                        return EXIT_FAILED;
+                output_json(a);
+                json_decref(a);
+                return EXIT_OK;
+        }
         t = table_new(headers);
         if (!t)
                 return EXIT_FAILED;
