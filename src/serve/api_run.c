@@ -48,7 +48,8 @@ static void on_job(struct job *j, enum job_event ev, void *data)
                 else if (j->state == JOB_FAILED)
                         api_reply_failure(r, j);
                 else
-                        reply_json(r, r->ok_status, result_with_warnings(j));
+                        reply_json(r, r->ok_status,
+                                   r->ok_status == 204 ? NULL : result_with_warnings(j));
         } else if (ev == JOB_EVENT_LONG && r->mode == API_WAIT_OR_JOB) {
                 api_detach(r);
                 answer_accepted(r, j);

@@ -41,7 +41,7 @@ void reply_response(struct request *r, unsigned status, struct MHD_Response *res
 
 void reply_json(struct request *r, unsigned status, json_t *body)
 {
-        char *text = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+        char *text = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) : NULL;
         struct MHD_Response *resp;
 
         json_decref(body);
