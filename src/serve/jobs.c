@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "loop.h"
+#include "zygote.h"
 #include "util/cleanup.h"
 
 #define JOB_KEEP_SECONDS 3600
@@ -203,18 +204,24 @@ static void finish(struct job *j, int status)
         notify(j, JOB_EVENT_DONE);
 }
 
-void jobs_reap(void)
+void jobs_exited(pid_t pid, int status)
 {
-        int status;
-        pid_t pid;
-
-        while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-                for (struct job *j = jobs; j; j = j->next) {
-                        if (j->child.pid == pid && !j->reaped) {
-                                finish(j, status);
-                                break;
-                        }
+        for (struct job *j = jobs; j; j = j->next) {
+                if (j->child.pid == pid && !j->reaped) {
+                        finish(j, status);
+                        return;
                 }
+        }
+}
+
+void jobs_launcher_gone(void)
+{
+        for (struct job *j = jobs; j; j = j->next) {
+                if (j->state != JOB_RUNNING)
+                        continue;
+                fail_job(j, EIO, "The worker launcher of the server died: the outcome of '%s' "
+                                 "is unknown", j->kind);
+                finish(j, 0);
         }
 }
 
@@ -240,7 +247,7 @@ struct job *job_start(const struct jailor_ctx *ctx, const char *kind, const char
         random_id(j->id);
         j->listed = listed;
         j->created = time(NULL);
-        r = worker_spawn(ctx, fn, args, capture, &j->child);
+        r = zygote_spawn(fn, args, capture, &j->child);
         json_decref(args);
         args = NULL;
         if (r < 0) {

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "worker.h"
@@ -74,8 +75,10 @@ json_t *job_to_json(const struct job *j);
 int job_watch(struct job *j, job_watch_fn fn, void *data);
 void job_unwatch(struct job *j, job_watch_fn fn, void *data);
 
-/* Reaps finished workers (on SIGCHLD). */
-void jobs_reap(void);
+/* A worker exited with a wait status (the launcher says so, zygote.h). */
+void jobs_exited(pid_t pid, int status);
+/* The launcher died: running jobs fail, their outcome unknown. */
+void jobs_launcher_gone(void);
 /* Drops old finished jobs; unlisted ones as soon as nobody watches them. */
 void jobs_collect(void);
 /* How many workers still run. */

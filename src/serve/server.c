@@ -11,6 +11,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "http.h"
@@ -20,6 +21,7 @@
 #include "sse.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "zygote.h"
 
 #define CONNECTIONS_MAX 256
 #define CONNECTION_IDLE_SECONDS 120
@@ -69,7 +71,9 @@ static void on_signal(void *data, uint32_t events)
 
         while (read(srv->signal_fd, &si, sizeof(si)) == sizeof(si)) {
                 if (si.ssi_signo == SIGCHLD) {
-                        jobs_reap();
+                        /* only the launcher is the server's child; workers are the launcher's */
+                        while (waitpid(-1, NULL, WNOHANG) > 0)
+                                ;
                         continue;
                 }
                 srv->stop_requests++;
@@ -95,6 +99,11 @@ static void on_timer(void *data, uint32_t events)
                 return;
         sse_keepalive();
         jobs_collect();
+}
+
+static void on_launcher(void *data, uint32_t events)
+{
+        zygote_read();
 }
 
 static void on_mhd(void *data, uint32_t events)
@@ -190,16 +199,24 @@ int serve_run(struct jailor_ctx *ctx, const struct serve_options *opts, struct j
                 return jailor_error_set(err, EINVAL, "--tls-cert and --tls-key go together");
         if (opts->tls_cert && !MHD_is_feature_supported(MHD_FEATURE_TLS))
                 return jailor_error_set(err, EOPNOTSUPP, "This libmicrohttpd has no TLS");
-        if (opts->tls_cert && (read_pem(opts->tls_cert, &cert, err) < 0 ||
-                               read_pem(opts->tls_key, &key, err) < 0))
-                return -err->errnum;
         r = resolve(opts->listen, &ai, err);
         if (r < 0)
                 return r;
-        r = loop_init();
+        /* first, while no key and no session is in memory (zygote.h) */
+        r = zygote_start(ctx);
         if (r < 0) {
                 freeaddrinfo(ai);
-                return jailor_error_errno(err, -r, "Cannot make the server's loop");
+                return jailor_error_errno(err, -r, "Cannot start the worker launcher");
+        }
+        r = loop_init();
+        if (r < 0) {
+                r = jailor_error_errno(err, -r, "Cannot make the server's loop");
+                goto out;
+        }
+        if (opts->tls_cert && (read_pem(opts->tls_cert, &cert, err) < 0 ||
+                               read_pem(opts->tls_key, &key, err) < 0)) {
+                r = -err->errnum;
+                goto out;
         }
         r = setup_signals(&srv, err);
         if (r == 0)
@@ -210,6 +227,7 @@ int serve_run(struct jailor_ctx *ctx, const struct serve_options *opts, struct j
         loop_add(info->epoll_fd, on_mhd, &srv);
         loop_add(srv.signal_fd, on_signal, &srv);
         loop_add(srv.timer_fd, on_timer, &srv);
+        loop_add(zygote_fd(), on_launcher, &srv);
         getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof(host), NULL, 0, NI_NUMERICHOST);
         info = MHD_get_daemon_info(srv.daemon, MHD_DAEMON_INFO_BIND_PORT);
         printf("Listening on %s://%s%s%s:%u/\n", cert ? "https" : "http",
@@ -225,6 +243,7 @@ int serve_run(struct jailor_ctx *ctx, const struct serve_options *opts, struct j
         r = 0;
 out:
         loop_done();
+        zygote_stop();
         if (srv.signal_fd >= 0)
                 close(srv.signal_fd);
         if (srv.timer_fd >= 0)

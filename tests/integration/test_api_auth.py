@@ -227,3 +227,52 @@ def test_serve_refuses_bad_options(jailor, tmp_path):
         assert f"127.0.0.1:{first.port}" in err
     finally:
         first.stop()
+
+
+def memory_holds(pid, needle):
+    """Whether the readable memory of process pid holds the bytes needle."""
+    found = False
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
+        for line in maps:
+            fields = line.split()
+            start, end = (int(x, 16) for x in fields[0].split("-"))
+            if "r" not in fields[1] or end - start > (1 << 30) or \
+                    (len(fields) > 5 and fields[5] in ("[vvar]", "[vsyscall]")):
+                continue
+            try:
+                mem.seek(start)
+                if needle in mem.read(end - start):
+                    found = True
+            except OSError:
+                pass
+    return found
+
+
+def test_jail_processes_hold_no_server_secrets(accounts, jailor, tmp_path, busybox_tar):
+    """A jail's supervisor never execs: it must not carry a copy of the
+    server's memory (sessions, CSRF tokens), hence the worker launcher."""
+    api = start_api(jailor)
+    try:
+        r = login(api, accounts["member"])
+        headers = session_headers(r)
+        session_id = headers["Cookie"].split("=", 1)[1].encode()
+        csrf = r.json["csrf_token"].encode()
+        (tmp_path / "pool").mkdir()
+        assert api.post("/api/v1/pools/activate", {"pool": str(tmp_path / "pool")},
+                        token=None, headers=headers).status == 200
+        r = api.post("/api/v1/releases", {"name": "bb", "file": str(busybox_tar)}, token=None,
+                     headers=headers)
+        assert api.wait_job(r.json)["state"] == "succeeded"
+        assert api.post("/api/v1/jails", {"name": "web", "release": "bb"}, token=None,
+                        headers=headers).status == 201
+        r = api.post("/api/v1/jails/web/start", token=None, headers=headers)
+        assert api.wait_job(r.json)["state"] == "succeeded"
+        try:
+            assert memory_holds(api.proc.pid, session_id)  # the scan finds what is there
+            supervisor = jailor.state("web")["supervisor"]
+            assert not memory_holds(supervisor, session_id)
+            assert not memory_holds(supervisor, csrf)
+        finally:
+            jailor.stop_for_sure("web")
+    finally:
+        api.stop()

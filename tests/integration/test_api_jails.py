@@ -366,3 +366,33 @@ def test_openapi_document(api):
     assert paths["/api/v1/session"]["post"]["security"] == []
     ids = [op["operationId"] for item in paths.values() for op in item.values()]
     assert len(ids) == len(set(ids))
+
+
+def test_stopping_the_server_lets_running_jobs_finish(api_bb, jailor, web):
+    api = api_bb
+    api.patch("/api/v1/jails/web", {"properties": {"exec_prestart": "/bin/sleep 2"}})
+    r = api.post("/api/v1/jails/web/start")
+    assert r.status == 202
+    api.proc.send_signal(15)
+    assert api.proc.wait(timeout=60) == 0
+    assert "stopping once 1 running job(s) end" in api.proc.stderr.read()
+    # the start was not cut short, and nothing of the server stays behind
+    assert jailor.run("get", "state", "web").stdout == "up\n"
+    # (the jail's supervisor was forked by a worker: it stays, as it does after `jailor start`)
+    assert server_processes(jailor) == [jailor.state("web")["supervisor"]]
+
+
+def server_processes(jailor):
+    """Processes of this test's server (its launcher, its workers): they run
+    `jailor serve` with the test's JAILOR_CONF_DIR."""
+    found = []
+    ours = f"JAILOR_CONF_DIR={jailor.conf_dir}".encode()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmdline = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
+            environ = open(f"/proc/{pid}/environ", "rb").read().split(b"\0")
+        except OSError:
+            continue
+        if b"serve" in cmdline and ours in environ:
+            found.append(int(pid))
+    return found
