@@ -172,29 +172,20 @@ static int cmd_list(struct cli *cli, int argc, char **argv)
 
 /* ---- df ----------------------------------------------------------------- */
 
-static json_t *df_row_json(const void *row)
-{
-        const struct jail_df_row *r = row;
-        json_t *o = json_pack("{s:s, s:s, s:n, s:n}", "name", r->name, "type",
-                              r->is_template ? "template" : "jail", "crt", "res");
-
-        if (!o)
-                return NULL;
-        json_object_set_new(o, "qta", r->quota ? json_string(r->quota) : json_null());
-        json_object_set_new(o, "used", r->has_space ? json_integer((json_int_t)r->used)
-                                                    : json_null());
-        json_object_set_new(o, "available", r->has_space ? json_integer((json_int_t)r->avail)
-                                                         : json_null());
-        return o;
-}
-
 static int print_df(struct cli *cli, const struct jail_df_row *rows, size_t n, bool tabs)
 {
         static const char *const headers[] = {"NAME", "CRT", "RES", "QTA", "USE", "AVA", NULL};
         struct table *t;
 
-        if (cli->json)
-                return output_json_rows(rows, n, sizeof(*rows), df_row_json);
+        if (cli->json) {
+                json_t *a = jail_df_rows_to_json(rows, n);
+
+                if (!a)
+                        return EXIT_FAILED;
+                output_json(a);
+                json_decref(a);
+                return EXIT_OK;
+        }
         t = table_new(headers);
         if (!t)
                 return EXIT_FAILED;

@@ -50,6 +50,21 @@ json_t *jail_snapshot_to_json(const struct jail_snapshot *s)
                          (json_int_t)s->used, "config", s->has_config, "clones", clones);
 }
 
+json_t *jail_df_row_to_json(const struct jail_df_row *r)
+{
+        json_t *o = json_pack("{s:s, s:s, s:n, s:n}", "name", r->name, "type",
+                              r->is_template ? "template" : "jail", "crt", "res");
+
+        if (!o)
+                return NULL;
+        json_object_set_new(o, "qta", r->quota ? json_string(r->quota) : json_null());
+        json_object_set_new(o, "used", r->has_space ? json_integer((json_int_t)r->used)
+                                                    : json_null());
+        json_object_set_new(o, "available", r->has_space ? json_integer((json_int_t)r->avail)
+                                                         : json_null());
+        return o;
+}
+
 /* Appends each element's JSON; the whole array is dropped when one cannot be made. */
 static json_t *append_or_drop(json_t *a, json_t *v)
 {
@@ -85,4 +100,9 @@ json_t *fstab_entries_to_json(const struct fstab_entry *v, size_t n)
 json_t *jail_snapshots_to_json(const struct jail_snapshot *v, size_t n)
 {
         ARRAY_OF(jail_snapshot_to_json, v, n);
+}
+
+json_t *jail_df_rows_to_json(const struct jail_df_row *rows, size_t n)
+{
+        ARRAY_OF(jail_df_row_to_json, rows, n);
 }

@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "jail/df.h"
 #include "jail/fstab.h"
 #include "jail/list.h"
 #include "jail/snapshot.h"
@@ -25,8 +26,12 @@ json_t *fstab_entry_to_json(const struct fstab_entry *e, size_t index);
 /* {name, created, rsize, used, config, clones} */
 json_t *jail_snapshot_to_json(const struct jail_snapshot *s);
 
+/* A row of `df`: {name, type, crt, res, qta, used, available}. */
+json_t *jail_df_row_to_json(const struct jail_df_row *r);
+
 /* Arrays of the above, in order; NULL when out of memory. */
 json_t *pool_candidates_to_json(const struct pool_candidate *c, size_t n);
 json_t *jail_rows_to_json(const struct jail_row *rows, size_t n);
 json_t *fstab_entries_to_json(const struct fstab_entry *v, size_t n);
 json_t *jail_snapshots_to_json(const struct jail_snapshot *v, size_t n);
+json_t *jail_df_rows_to_json(const struct jail_df_row *rows, size_t n);

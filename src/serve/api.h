@@ -79,7 +79,10 @@ void api_jails_create(struct request *r);
 void api_jails_update(struct request *r);
 void api_jails_destroy(struct request *r);
 void api_jails_clone(struct request *r);
+/* api_host.c */
 void api_df(struct request *r);
+void api_boot_start(struct request *r);
+void api_boot_stop(struct request *r);
 /* api_runtime.c */
 void api_jails_start(struct request *r);
 void api_jails_stop(struct request *r);

@@ -132,6 +132,13 @@ const struct route routes[] = {
         {"POST", P "/images/import", api_images_import, 0, import_body, 202, "Images",
          "Import an exported jail (a job)"},
 
+        {"GET", P "/df", api_df, 0, NULL, 200, "Jails",
+         "Disk space of jails and templates (`jailor df`)"},
+        {"POST", P "/boot/start", api_boot_start, 0, no_fields, 202, "Runtime",
+         "Start the boot=on jails in priority order (`start --rc`, a job)"},
+        {"POST", P "/boot/stop", api_boot_stop, 0, no_fields, 202, "Runtime",
+         "Stop the boot=on jails in reverse order (`stop --rc`, a job)"},
+
         {"GET", P "/jails/{name}/fstab", api_fstab_list, 0, NULL, 200, "Mount points",
          "A jail's mount points"},
         {"POST", P "/jails/{name}/fstab", api_fstab_add, 0, mount_body, 201, "Mount points",

@@ -396,3 +396,24 @@ def server_processes(jailor):
         if b"serve" in cmdline and ours in environ:
             found.append(int(pid))
     return found
+
+
+def test_df_and_boot_order(api_bb, jailor):
+    api = api_bb
+    make_jail(api, "a", boot=True, priority=1)
+    make_jail(api, "b", boot=True, priority=2)
+    make_jail(api, "c")
+    try:
+        assert api.get("/api/v1/df").json == jailor.json("df")
+        job = api.run_job("POST", "/api/v1/boot/start")
+        assert job["result"]["jails"] == [
+            {"name": "a", "ok": True, "unchanged": False, "error": None},
+            {"name": "b", "ok": True, "unchanged": False, "error": None}]
+        states = {j["name"]: j["state"] for j in api.get("/api/v1/jails").json}
+        assert states == {"a": "up", "b": "up", "c": "down"}
+        job = api.run_job("POST", "/api/v1/boot/stop")
+        assert [j["name"] for j in job["result"]["jails"]] == ["b", "a"]
+        assert {j["state"] for j in api.get("/api/v1/jails").json} == {"down"}
+    finally:
+        for name in "abc":
+            jailor.stop_for_sure(name)
