@@ -93,15 +93,8 @@ static int print_rows(struct cli *cli, const struct jail_row *rows, size_t n,
                                                             : short_headers;
         struct table *t;
 
-        if (cli->json) {
-                json_t *a = jail_rows_to_json(rows, n);
-
-                if (!a)
-                        return EXIT_FAILED;
-                output_json(a);
-                json_decref(a);
-                return EXIT_OK;
-        }
+        if (cli->json)
+                return output_json_take(jail_rows_to_json(rows, n));
         t = table_new(headers);
         if (!t)
                 return EXIT_FAILED;
@@ -177,15 +170,8 @@ static int print_df(struct cli *cli, const struct jail_df_row *rows, size_t n, b
         static const char *const headers[] = {"NAME", "CRT", "RES", "QTA", "USE", "AVA", NULL};
         struct table *t;
 
-        if (cli->json) {
-                json_t *a = jail_df_rows_to_json(rows, n);
-
-                if (!a)
-                        return EXIT_FAILED;
-                output_json(a);
-                json_decref(a);
-                return EXIT_OK;
-        }
+        if (cli->json)
+                return output_json_take(jail_df_rows_to_json(rows, n));
         t = table_new(headers);
         if (!t)
                 return EXIT_FAILED;

@@ -104,3 +104,12 @@ void output_json(json_t *v)
         json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         fputc('\n', stdout);
 }
+
+int output_json_take(json_t *v)
+{
+        if (!v)
+                return EXIT_FAILED;
+        output_json(v);
+        json_decref(v);
+        return EXIT_OK;
+}

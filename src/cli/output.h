@@ -23,3 +23,6 @@ void table_free(struct table *t);
 
 /* Prints v as indented JSON followed by a newline. */
 void output_json(json_t *v);
+
+/* Prints v (taken) as output_json does; EXIT_FAILED when v is NULL (out of memory). */
+int output_json_take(json_t *v);
