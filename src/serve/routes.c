@@ -132,6 +132,8 @@ const struct route routes[] = {
         {"POST", P "/images/import", api_images_import, 0, import_body, 202, "Images",
          "Import an exported jail (a job)"},
 
+        {"GET", P "/host/interfaces", api_interfaces, 0, NULL, 200, "Host",
+         "The host's network interfaces: kind, state, bridge, the default route's"},
         {"GET", P "/df", api_df, 0, NULL, 200, "Jails",
          "Disk space of jails and templates (`jailor df`)"},
         {"POST", P "/boot/start", api_boot_start, 0, no_fields, 202, "Runtime",
