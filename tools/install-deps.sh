@@ -4,8 +4,8 @@
 #   tools/install-deps.sh check   what `make check` needs on top
 set -eu
 
-build="meson ninja-build pkg-config gcc libjansson-dev libarchive-dev libcurl4-openssl-dev libssl-dev libseccomp-dev libcap-dev libmnl-dev libnftables-dev debootstrap"
-check="libcmocka-dev python3-pytest zfs-fuse btrfs-progs busybox-static bindfs zstd xz-utils iproute2 dnsmasq-base nftables ethtool"
+build="meson ninja-build pkg-config gcc libjansson-dev libarchive-dev libcurl4-openssl-dev libssl-dev libseccomp-dev libcap-dev libmnl-dev libnftables-dev libmicrohttpd-dev libpam0g-dev debootstrap"
+check="libcmocka-dev python3-pytest zfs-fuse btrfs-progs busybox-static bindfs zstd xz-utils iproute2 dnsmasq-base nftables ethtool openssl passwd"
 
 case "${1:-build}" in
 build) wanted=$build ;;
