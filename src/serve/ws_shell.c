@@ -1,0 +1,574 @@
+/* SPDX-License-Identifier: MIT */
+/* A jail's shell over a WebSocket (ws_shell.h): the handshake, the relay, the worker. */
+#include "ws_shell.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "loop.h"
+#include "runtime/runtime.h"
+#include "sessions.h"
+#include "static.h"
+#include "util/cleanup.h"
+#include "ws_frame.h"
+#include "zygote.h"
+
+#define WORKER_MSG_FD 3            /* worker.c: the child's end of its message socket */
+#define TO_PTY_MAX (64u << 10)     /* keystrokes not yet taken by the terminal */
+#define TO_BROWSER_MAX (256u << 10) /* output not yet taken by the browser */
+#define PENDING_SECONDS 30         /* an answered handshake the client never used */
+#define SUBPROTOCOL "jailor-shell"
+#define CSRF_PROTOCOL_PREFIX "jailor-csrf-"
+
+struct buffer {
+        unsigned char *data;
+        size_t len, cap;
+};
+
+struct shell {
+        char *jail;
+        char session[sizeof(((struct session *)0)->id)]; /* "" for a bearer token */
+        time_t created;
+        bool upgraded, closing;
+        /* the browser */
+        int sock;
+        struct MHD_UpgradeResponseHandle *urh;
+        struct buffer in, to_browser;
+        /* the worker and its terminal */
+        pid_t worker;
+        int msg_fd, pty;
+        struct buffer msgs, to_pty;
+        struct winsize size;
+        int exit_status; /* -1 until the worker says */
+        char *error;
+        int epfd;
+        struct shell *next;
+};
+
+static struct shell *shells;
+
+/* ---- buffers ---- */
+
+static int buffer_add(struct buffer *b, const void *data, size_t len)
+{
+        if (b->len + len > b->cap) {
+                size_t cap = b->cap ? b->cap : 4096;
+                unsigned char *p;
+
+                while (cap < b->len + len)
+                        cap *= 2;
+                p = realloc(b->data, cap);
+                if (!p)
+                        return -ENOMEM;
+                b->data = p;
+                b->cap = cap;
+        }
+        memcpy(b->data + b->len, data, len);
+        b->len += len;
+        return 0;
+}
+
+static void buffer_drop(struct buffer *b, size_t n)
+{
+        memmove(b->data, b->data + n, b->len - n);
+        b->len -= n;
+}
+
+/* Writes what fd takes of b; -1 when fd is gone. */
+static int buffer_flush(struct buffer *b, int fd, bool socket)
+{
+        while (b->len) {
+                ssize_t n = socket ? send(fd, b->data, b->len, MSG_NOSIGNAL)
+                                   : write(fd, b->data, b->len);
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0 && errno == EAGAIN)
+                        return 0;
+                if (n <= 0)
+                        return -1;
+                buffer_drop(b, (size_t)n);
+        }
+        return 0;
+}
+
+/* ---- the worker: a host terminal for runtime_exec ---- */
+
+/* Passes the terminal's master to the server: one line with the descriptor attached. */
+static int send_master(int master)
+{
+        char line[] = "{\"t\":\"pty\"}\n", control[CMSG_SPACE(sizeof(int))] = {0};
+        struct iovec iov = {line, sizeof(line) - 1};
+        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+                             .msg_controllen = sizeof(control)};
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &master, sizeof(int));
+        return sendmsg(WORKER_MSG_FD, &msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+/*
+ * In the worker (a session leader): the slave of a new terminal becomes its
+ * controlling terminal and its stdin, stdout and stderr, so runtime_exec
+ * gives the shell a terminal of the jail and relays it, and a size set on
+ * the master reaches it as SIGWINCH; closing the master hangs it up.
+ */
+static int op_shell(struct worker *w, json_t *args, json_t **ret, struct jailor_error *err)
+{
+        struct exec_request req = {.name = arg_path(args, 0), .console = true};
+        struct winsize ws = {.ws_row = 24, .ws_col = 80};
+        int master, slave, status = 0, r;
+
+        master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (master < 0 || unlockpt(master) < 0 ||
+            (slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_CLOEXEC)) < 0)
+                return jailor_error_errno(err, errno, "Cannot make a terminal for the shell");
+        ioctl(slave, TIOCSWINSZ, &ws);
+        if (ioctl(slave, TIOCSCTTY, 0) < 0 || dup2(slave, 0) < 0 || dup2(slave, 1) < 0 ||
+            dup2(slave, 2) < 0)
+                return jailor_error_errno(err, errno, "Cannot make a terminal for the shell");
+        close(slave);
+        r = send_master(master);
+        close(master);
+        if (r < 0)
+                return jailor_error_errno(err, -r, "Cannot hand the terminal to the server");
+        setenv("TERM", "xterm-256color", 1);
+        r = WITH_POOL(w, s, err, runtime_exec(worker_ctx(w), s, &req, &status, err));
+        if (r < 0)
+                return r;
+        *ret = json_pack("{s:i}", "status", status);
+        return 0;
+}
+
+/* ---- the relay, in the server ---- */
+
+static void shell_free(struct shell *sh)
+{
+        for (struct shell **p = &shells; *p; p = &(*p)->next)
+                if (*p == sh) {
+                        *p = sh->next;
+                        break;
+                }
+        if (sh->epfd >= 0) {
+                loop_remove(sh->epfd);
+                close(sh->epfd);
+        }
+        if (sh->pty >= 0)
+                close(sh->pty); /* hangs the worker's terminal up: the shell ends */
+        if (sh->msg_fd >= 0)
+                close(sh->msg_fd);
+        if (sh->worker > 0)
+                kill(sh->worker, SIGHUP);
+        if (sh->urh)
+                MHD_upgrade_action(sh->urh, MHD_UPGRADE_ACTION_CLOSE);
+        free(sh->in.data);
+        free(sh->to_browser.data);
+        free(sh->msgs.data);
+        free(sh->to_pty.data);
+        free(sh->error);
+        free(sh->jail);
+        free(sh);
+}
+
+static void send_frame(struct shell *sh, int opcode, const void *data, size_t len)
+{
+        unsigned char head[WS_HEADER_MAX];
+        size_t n = ws_frame_header(head, opcode, len);
+
+        if (buffer_add(&sh->to_browser, head, n) < 0 || buffer_add(&sh->to_browser, data, len) < 0)
+                sh->closing = true;
+}
+
+static void send_json(struct shell *sh, json_t *o)
+{
+        char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+        json_decref(o);
+        if (text)
+                send_frame(sh, WS_TEXT, text, strlen(text));
+        free(text);
+}
+
+/* Says why (once), sends the close frame; the shell goes once the browser has it all. */
+static void begin_close(struct shell *sh, unsigned code, const char *why)
+{
+        unsigned char payload[2] = {(unsigned char)(code >> 8), (unsigned char)code};
+
+        if (sh->closing)
+                return;
+        if (why)
+                send_json(sh, json_pack("{s:s}", "error", why));
+        else if (sh->exit_status >= 0)
+                send_json(sh, json_pack("{s:i}", "exit", sh->exit_status));
+        send_frame(sh, WS_CLOSE, payload, sizeof(payload));
+        sh->closing = true;
+}
+
+static void apply_size(struct shell *sh)
+{
+        if (sh->pty >= 0 && sh->size.ws_col)
+                ioctl(sh->pty, TIOCSWINSZ, &sh->size);
+}
+
+static void on_control(struct shell *sh, const char *text, size_t len)
+{
+        json_t *o = json_loadb(text, len, 0, NULL);
+        json_t *resize = json_object_get(o, "resize");
+        json_int_t cols = json_integer_value(json_object_get(resize, "cols"));
+        json_int_t rows = json_integer_value(json_object_get(resize, "rows"));
+
+        if (cols > 0 && cols < 1000 && rows > 0 && rows < 1000) {
+                sh->size = (struct winsize){.ws_row = (unsigned short)rows,
+                                            .ws_col = (unsigned short)cols};
+                apply_size(sh);
+        }
+        json_decref(o);
+}
+
+/* The frames the browser sent, whole ones only. */
+static void on_browser_data(struct shell *sh)
+{
+        struct ws_frame f;
+        ssize_t used;
+
+        while (!sh->closing && (used = ws_frame_parse(sh->in.data, sh->in.len, &f)) > 0) {
+                if (sh->session[0] && !session_find(sh->session)) {
+                        begin_close(sh, 1008, "The session has ended: log in again");
+                        break;
+                }
+                switch (f.opcode) {
+                case WS_BINARY:
+                        if (sh->pty >= 0 && buffer_add(&sh->to_pty, f.payload, f.len) < 0)
+                                sh->closing = true;
+                        break;
+                case WS_TEXT:
+                        on_control(sh, (const char *)f.payload, f.len);
+                        break;
+                case WS_PING:
+                        send_frame(sh, WS_PONG, f.payload, f.len);
+                        break;
+                case WS_CLOSE:
+                        begin_close(sh, 1000, NULL);
+                        break;
+                default: /* pong */
+                        break;
+                }
+                buffer_drop(&sh->in, (size_t)used);
+        }
+        if (used < 0 && !sh->closing)
+                begin_close(sh, used == -EMSGSIZE ? 1009 : 1002,
+                            used == -EMSGSIZE ? "A frame is larger than 64 KiB"
+                                              : "Not a whole, masked WebSocket frame");
+}
+
+static void read_browser(struct shell *sh)
+{
+        unsigned char buf[16384];
+        ssize_t n = recv(sh->sock, buf, sizeof(buf), MSG_DONTWAIT);
+
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+                return;
+        if (n <= 0) { /* the browser went away: nothing more can reach it */
+                sh->to_browser.len = 0;
+                sh->closing = true;
+                return;
+        }
+        if (buffer_add(&sh->in, buf, (size_t)n) < 0)
+                sh->closing = true;
+        else
+                on_browser_data(sh);
+}
+
+static void read_pty(struct shell *sh)
+{
+        unsigned char buf[16384];
+        ssize_t n = read(sh->pty, buf, sizeof(buf));
+
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+                return;
+        if (n <= 0) { /* EIO: the worker and its shell let go of the terminal */
+                epoll_ctl(sh->epfd, EPOLL_CTL_DEL, sh->pty, NULL);
+                close(sh->pty);
+                sh->pty = -1;
+                return;
+        }
+        send_frame(sh, WS_BINARY, buf, (size_t)n);
+}
+
+/* A line from the worker: the terminal (with its descriptor), or the outcome. */
+static void on_worker_line(struct shell *sh, const char *line, size_t len)
+{
+        json_t *m = json_loadb(line, len, 0, NULL);
+        const char *t = json_string_value(json_object_get(m, "t"));
+
+        if (t && STREQ(t, "result"))
+                sh->exit_status = (int)json_integer_value(
+                        json_object_get(json_object_get(m, "result"), "status"));
+        else if (t && STREQ(t, "error") && !sh->error)
+                sh->error = strdup(json_string_value(json_object_get(m, "message")) ?: "Failed");
+        json_decref(m);
+}
+
+static void read_worker(struct shell *sh)
+{
+        char buf[4096], control[CMSG_SPACE(sizeof(int))];
+        struct iovec iov = {buf, sizeof(buf)};
+        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+                             .msg_controllen = sizeof(control)};
+        ssize_t n = recvmsg(sh->msg_fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        unsigned char *nl;
+
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+                return;
+        if (n > 0 && c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+            sh->pty < 0) {
+                memcpy(&sh->pty, CMSG_DATA(c), sizeof(int));
+                fcntl(sh->pty, F_SETFL, O_NONBLOCK);
+                epoll_ctl(sh->epfd, EPOLL_CTL_ADD, sh->pty,
+                          &(struct epoll_event){.events = EPOLLIN, .data.fd = sh->pty});
+                apply_size(sh);
+        }
+        if (n <= 0) { /* the worker is done */
+                epoll_ctl(sh->epfd, EPOLL_CTL_DEL, sh->msg_fd, NULL);
+                close(sh->msg_fd);
+                sh->msg_fd = -1;
+                sh->worker = 0;
+                return;
+        }
+        if (buffer_add(&sh->msgs, buf, (size_t)n) < 0) {
+                sh->closing = true;
+                return;
+        }
+        while ((nl = memchr(sh->msgs.data, '\n', sh->msgs.len))) {
+                size_t len = (size_t)(nl - sh->msgs.data);
+
+                on_worker_line(sh, (const char *)sh->msgs.data, len);
+                buffer_drop(&sh->msgs, len + 1);
+        }
+}
+
+/* What each descriptor waits for now: input only where there is room for it. */
+static void update_interest(struct shell *sh)
+{
+        uint32_t sock = sh->to_browser.len ? EPOLLOUT : 0;
+
+        if (!sh->closing && sh->to_pty.len < TO_PTY_MAX)
+                sock |= EPOLLIN;
+        epoll_ctl(sh->epfd, EPOLL_CTL_MOD, sh->sock,
+                  &(struct epoll_event){.events = sock, .data.fd = sh->sock});
+        if (sh->pty >= 0)
+                epoll_ctl(sh->epfd, EPOLL_CTL_MOD, sh->pty,
+                          &(struct epoll_event){
+                                  .events = (sh->to_browser.len < TO_BROWSER_MAX ? EPOLLIN : 0) |
+                                            (sh->to_pty.len ? EPOLLOUT : 0),
+                                  .data.fd = sh->pty});
+}
+
+static void on_events(void *data, uint32_t events)
+{
+        struct shell *sh = data;
+        struct epoll_event ev[8];
+        int n = epoll_wait(sh->epfd, ev, 8, 0);
+
+        for (int i = 0; i < n; i++) {
+                int fd = ev[i].data.fd;
+
+                if (fd == sh->sock && (ev[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+                        read_browser(sh);
+                else if (fd == sh->msg_fd)
+                        read_worker(sh);
+                else if (fd == sh->pty && (ev[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+                        read_pty(sh);
+        }
+        if (sh->pty >= 0 && buffer_flush(&sh->to_pty, sh->pty, false) < 0)
+                sh->to_pty.len = 0;
+        /* the shell is over once the worker has said how and the terminal is drained */
+        if (sh->pty < 0 && sh->msg_fd < 0)
+                begin_close(sh, sh->error ? 1011 : 1000, sh->error);
+        if (buffer_flush(&sh->to_browser, sh->sock, true) < 0)
+                sh->to_browser.len = 0;
+        if (sh->closing && !sh->to_browser.len) {
+                shell_free(sh);
+                return;
+        }
+        update_interest(sh);
+}
+
+static void on_upgrade(void *cls, struct MHD_Connection *conn, void *con_cls, const char *extra,
+                       size_t extra_len, MHD_socket sock, struct MHD_UpgradeResponseHandle *urh)
+{
+        struct shell *sh = cls;
+        struct worker_child child;
+        json_t *args = json_pack("{s:[s], s:n, s:{}}", "path", sh->jail, "body", "query");
+        int r;
+
+        sh->upgraded = true;
+        sh->sock = sock;
+        sh->urh = urh;
+        fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK);
+        sh->epfd = epoll_create1(EPOLL_CLOEXEC);
+        r = args ? zygote_spawn(op_shell, args, false, &child) : -ENOMEM;
+        json_decref(args);
+        if (sh->epfd < 0 || r < 0 || loop_add(sh->epfd, on_events, sh) < 0) {
+                if (r == 0)
+                        close(child.msg_fd);
+                else
+                        sh->worker = 0;
+                if (sh->epfd >= 0)
+                        close(sh->epfd);
+                sh->epfd = -1;
+                shell_free(sh);
+                return;
+        }
+        sh->worker = child.pid;
+        sh->msg_fd = child.msg_fd;
+        epoll_ctl(sh->epfd, EPOLL_CTL_ADD, sh->sock,
+                  &(struct epoll_event){.events = EPOLLIN, .data.fd = sh->sock});
+        epoll_ctl(sh->epfd, EPOLL_CTL_ADD, sh->msg_fd,
+                  &(struct epoll_event){.events = EPOLLIN, .data.fd = sh->msg_fd});
+        if (extra_len && buffer_add(&sh->in, extra, extra_len) == 0)
+                on_browser_data(sh);
+        on_events(sh, 0);
+}
+
+/* ---- the handshake ---- */
+
+static bool header_has(struct request *r, const char *name, const char *token)
+{
+        const char *v = request_header(r, name);
+
+        for (const char *p = v; p && *p;) {
+                size_t len;
+
+                p += strspn(p, " \t,");
+                len = strcspn(p, " \t,");
+                if (len == strlen(token) && strncasecmp(p, token, len) == 0)
+                        return true;
+                p += len;
+        }
+        return false;
+}
+
+/* The CSRF token a session offered as a subprotocol, or NULL. */
+static char *offered_csrf(struct request *r)
+{
+        const char *v = request_header(r, "Sec-WebSocket-Protocol");
+
+        for (const char *p = v; p && *p;) {
+                size_t len;
+
+                p += strspn(p, " \t,");
+                len = strcspn(p, " \t,");
+                if (len > strlen(CSRF_PROTOCOL_PREFIX) &&
+                    strncmp(p, CSRF_PROTOCOL_PREFIX, strlen(CSRF_PROTOCOL_PREFIX)) == 0)
+                        return strndup(p + strlen(CSRF_PROTOCOL_PREFIX),
+                                       len - strlen(CSRF_PROTOCOL_PREFIX));
+                p += len;
+        }
+        return NULL;
+}
+
+/* A WebSocket is not bound by the same-origin policy: the browser's Origin must be ours. */
+static int check_origin(struct request *r)
+{
+        const char *origin = request_header(r, "Origin"), *host = request_header(r, "Host");
+        _cleanup_free_ char *own = NULL;
+
+        if (!origin)
+                return r->session ? -1 : 0; /* browsers always send it; other clients have tokens */
+        if (!host || asprintf(&own, "%s://%s", r->tls ? "https" : "http", host) < 0)
+                return -1;
+        return STREQ(origin, own) ? 0 : -1;
+}
+
+/* Forgets answered handshakes that were never used. */
+static void drop_stale(void)
+{
+        time_t now = time(NULL);
+
+        for (struct shell *sh = shells, *next; sh; sh = next) {
+                next = sh->next;
+                if (!sh->upgraded && now - sh->created > PENDING_SECONDS)
+                        shell_free(sh);
+        }
+}
+
+void api_jails_shell(struct request *r)
+{
+        const char *key = request_header(r, "Sec-WebSocket-Key");
+        _cleanup_free_ char *csrf = NULL;
+        char accept[WS_ACCEPT_LEN + 1];
+        struct MHD_Response *resp;
+        struct shell *sh;
+
+        drop_stale();
+        if (!header_has(r, "Upgrade", "websocket") || !header_has(r, "Connection", "upgrade") ||
+            !key || !header_has(r, "Sec-WebSocket-Version", "13")) {
+                reply_error(r, 400, "not_websocket", NULL,
+                            "This endpoint speaks WebSocket (version 13) only");
+                return;
+        }
+        if (check_origin(r) < 0) {
+                reply_error(r, 403, "cross_site", NULL,
+                            "Refused: the shell's WebSocket comes from origin '%s', not from "
+                            "this server",
+                            request_header(r, "Origin") ?: "(none)");
+                return;
+        }
+        csrf = offered_csrf(r);
+        if (r->session && (!csrf || !secrets_equal(csrf, r->session->csrf))) {
+                reply_error(r, 403, "csrf", NULL,
+                            "The shell needs the session's CSRF token as subprotocol "
+                            "'" CSRF_PROTOCOL_PREFIX "TOKEN'");
+                return;
+        }
+        if (ws_accept_key(key, accept) < 0) {
+                reply_error(r, 400, "not_websocket", NULL, "Invalid Sec-WebSocket-Key");
+                return;
+        }
+        sh = calloc(1, sizeof(*sh));
+        if (!sh || !(sh->jail = strdup(r->params[0]))) {
+                free(sh);
+                reply_error(r, 500, "failed", NULL, "Out of memory");
+                return;
+        }
+        *sh = (struct shell){.jail = sh->jail, .created = time(NULL), .sock = -1, .msg_fd = -1,
+                             .pty = -1, .epfd = -1, .exit_status = -1, .next = shells};
+        if (r->session)
+                snprintf(sh->session, sizeof(sh->session), "%s", r->session->id);
+        shells = sh;
+        resp = MHD_create_response_for_upgrade(on_upgrade, sh);
+        if (!resp) {
+                shell_free(sh);
+                reply_error(r, 500, "failed", NULL, "Out of memory");
+                return;
+        }
+        MHD_add_response_header(resp, "Upgrade", "websocket");
+        MHD_add_response_header(resp, "Sec-WebSocket-Accept", accept);
+        if (csrf || header_has(r, "Sec-WebSocket-Protocol", SUBPROTOCOL))
+                MHD_add_response_header(resp, "Sec-WebSocket-Protocol", SUBPROTOCOL);
+        reply_response(r, 101, resp);
+}
+
+void ws_shell_end_all(void)
+{
+        while (shells)
+                shell_free(shells);
+}
