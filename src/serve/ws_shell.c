@@ -30,6 +30,7 @@
 #define TO_PTY_MAX (64u << 10)     /* keystrokes not yet taken by the terminal */
 #define TO_BROWSER_MAX (256u << 10) /* output not yet taken by the browser */
 #define PENDING_SECONDS 30         /* an answered handshake the client never used */
+#define DRAIN_SECONDS 10           /* a browser that never closes after our close frame */
 #define SUBPROTOCOL "jailor-shell"
 #define CSRF_PROTOCOL_PREFIX "jailor-csrf-"
 
@@ -42,7 +43,8 @@ struct shell {
         char *jail;
         char session[sizeof(((struct session *)0)->id)]; /* "" for a bearer token */
         time_t created;
-        bool upgraded, closing;
+        bool upgraded, closing, gone;
+        time_t draining; /* since when our side is shut: waiting for the browser to close */
         /* the browser */
         int sock;
         struct MHD_UpgradeResponseHandle *urh;
@@ -158,6 +160,19 @@ static int op_shell(struct worker *w, json_t *args, json_t **ret, struct jailor_
 
 /* ---- the relay, in the server ---- */
 
+/* Hangs the shell up: the worker's terminal closes, the worker goes. */
+static void end_worker(struct shell *sh)
+{
+        if (sh->pty >= 0) {
+                epoll_ctl(sh->epfd, EPOLL_CTL_DEL, sh->pty, NULL);
+                close(sh->pty);
+                sh->pty = -1;
+        }
+        if (sh->worker > 0)
+                kill(sh->worker, SIGHUP);
+        sh->worker = 0;
+}
+
 static void shell_free(struct shell *sh)
 {
         for (struct shell **p = &shells; *p; p = &(*p)->next)
@@ -169,12 +184,9 @@ static void shell_free(struct shell *sh)
                 loop_remove(sh->epfd);
                 close(sh->epfd);
         }
-        if (sh->pty >= 0)
-                close(sh->pty); /* hangs the worker's terminal up: the shell ends */
+        end_worker(sh);
         if (sh->msg_fd >= 0)
                 close(sh->msg_fd);
-        if (sh->worker > 0)
-                kill(sh->worker, SIGHUP);
         if (sh->urh)
                 MHD_upgrade_action(sh->urh, MHD_UPGRADE_ACTION_CLOSE);
         free(sh->in.data);
@@ -286,9 +298,11 @@ static void read_browser(struct shell *sh)
                 return;
         if (n <= 0) { /* the browser went away: nothing more can reach it */
                 sh->to_browser.len = 0;
-                sh->closing = true;
+                sh->closing = sh->gone = true;
                 return;
         }
+        if (sh->closing) /* what comes after our close frame is read and dropped */
+                return;
         if (buffer_add(&sh->in, buf, (size_t)n) < 0)
                 sh->closing = true;
         else
@@ -369,7 +383,7 @@ static void update_interest(struct shell *sh)
 {
         uint32_t sock = sh->to_browser.len ? EPOLLOUT : 0;
 
-        if (!sh->closing && sh->to_pty.len < TO_PTY_MAX)
+        if ((!sh->closing && sh->to_pty.len < TO_PTY_MAX) || sh->draining)
                 sock |= EPOLLIN;
         epoll_ctl(sh->epfd, EPOLL_CTL_MOD, sh->sock,
                   &(struct epoll_event){.events = sock, .data.fd = sh->sock});
@@ -405,8 +419,20 @@ static void on_events(void *data, uint32_t events)
         if (buffer_flush(&sh->to_browser, sh->sock, true) < 0)
                 sh->to_browser.len = 0;
         if (sh->closing && !sh->to_browser.len) {
-                shell_free(sh);
-                return;
+                if (sh->gone) {
+                        shell_free(sh);
+                        return;
+                }
+                /*
+                 * Closing a socket with unread input resets the connection,
+                 * and the close frame with it: shut our side, let the
+                 * browser close its own.
+                 */
+                if (!sh->draining) {
+                        shutdown(sh->sock, SHUT_WR);
+                        sh->draining = time(NULL);
+                        end_worker(sh);
+                }
         }
         update_interest(sh);
 }
@@ -505,7 +531,8 @@ static void drop_stale(void)
 
         for (struct shell *sh = shells, *next; sh; sh = next) {
                 next = sh->next;
-                if (!sh->upgraded && now - sh->created > PENDING_SECONDS)
+                if ((!sh->upgraded && now - sh->created > PENDING_SECONDS) ||
+                    (sh->draining && now - sh->draining > DRAIN_SECONDS))
                         shell_free(sh);
         }
 }

@@ -83,7 +83,7 @@ try {
   await page.fill('.wizard input[name=name]', 'bad name!');
   await page.click('.wizard button:text-is("Next")');
   await page.locator('.wizard .field-error', { hasText: 'Invalid name' }).waitFor();
-  await page.fill('.wizard input[name=name]', 'web');
+  await page.fill('.wizard input[name=name]', 'webui1');
   await page.selectOption('.wizard select[name=release]', { label: 'bb (fetched)' });
   await shot('wizard-1-name');
   await page.click('.wizard button:text-is("Next")');
@@ -98,13 +98,13 @@ try {
   await page.uncheck('.wizard input[name=vnet]');
   assert.equal(await page.isDisabled('.wizard input[name=ip4_address]'), false);
   await page.click('.wizard button:text-is("Next")');
-  await page.locator('.wizard dl.summary dd', { hasText: 'web' }).first().waitFor();
+  await page.locator('.wizard dl.summary dd', { hasText: 'webui1' }).first().waitFor();
   await shot('wizard-3-confirm');
   await page.click('.wizard button:text-is("Submit")');
 
   step('the jail is listed; columns');
-  await row('web').waitFor();
-  await waitState('web', 'down');
+  await row('webui1').waitFor();
+  await waitState('webui1', 'down');
   await page.click('button:has-text("Columns")');
   await page.check('input[name=column-type]');
   await page.check('input[name=column-ip4]');
@@ -113,10 +113,10 @@ try {
   await page.click('h1');
 
   step('start it from its expanded row');
-  await expand('web');
+  await expand('webui1');
   await page.locator('button[data-action=start]').click();
-  await waitState('web', 'up');
-  await expand('web');
+  await waitState('webui1', 'up');
+  await expand('webui1');
   await page.locator('button[data-action=shell]').waitFor();
   assert.equal(await page.locator('button[data-action=start]').count(), 0);
   await shot('jails-expanded');
@@ -129,7 +129,7 @@ try {
   await page.waitForFunction(() => {
     const lines = [...document.querySelectorAll('.xterm-rows > div')].map((d) => d.textContent.trim());
     const i = lines.findIndex((l) => l.endsWith('hostname'));
-    return i >= 0 && lines[i + 1] === 'web';
+    return i >= 0 && lines[i + 1] === 'webui1';
   });
   await shot('shell');
   await page.keyboard.type('exit\n');
@@ -137,7 +137,7 @@ try {
   await page.waitForURL(/#\/jails$/);
 
   step('a running jail cannot be edited');
-  await expand('web');
+  await expand('webui1');
   await page.locator('button[data-action=edit]').click();
   await page.locator('.banner', { hasText: 'Jails cannot be changed while running.' }).waitFor();
   assert.equal(await page.isDisabled('.jail-form button[type=submit]'), true);
@@ -145,13 +145,13 @@ try {
   await page.click('.jail-form button:text-is("Cancel")');
 
   step('stop it');
-  await expand('web');
+  await expand('webui1');
   await page.locator('button[data-action=stop]').click();
   await dialogButton('Stop').click();
-  await waitState('web', 'down');
+  await waitState('webui1', 'down');
 
   step('the advanced form: a server-side error under its field, then a change');
-  await expand('web');
+  await expand('webui1');
   await page.locator('button[data-action=edit]').click();
   await page.click('.jail-form summary:text-is("Custom Properties")');
   await page.fill('.jail-form input[name=priority]', '0');
@@ -164,12 +164,12 @@ try {
   await page.fill('.jail-form input[name=notes]', 'made in the browser');
   await page.click('.jail-form button[type=submit]');
   await page.waitForURL(/#\/jails$/);
-  const props = await page.evaluate(async () => (await (await fetch('/api/v1/jails/web')).json()).properties);
+  const props = await page.evaluate(async () => (await (await fetch('/api/v1/jails/webui1')).json()).properties);
   assert.equal(props.priority, '10');
   assert.equal(props.notes, 'made in the browser');
 
   step('mount points: add with the pickers, then remove');
-  await expand('web');
+  await expand('webui1');
   await page.locator('button[data-action=mounts]').click();
   await page.locator('button[data-action=add-mount]').click();
   await page.fill('.mount-form input[name=src]', env('JAILOR_MOUNT_SRC'));
@@ -192,12 +192,12 @@ try {
 
   step('a phone-sized screen');
   await page.setViewportSize({ width: 390, height: 780 });
-  await expand('web');
+  await expand('webui1');
   await shot('phone-jails');
   await page.setViewportSize({ width: 1280, height: 800 });
 
   step('delete it, confirmed');
-  await expand('web');
+  await expand('webui1');
   await page.locator('button[data-action=delete]').click();
   assert.equal(await dialogButton('Delete').isDisabled(), true);
   await page.check('#delete-confirm');

@@ -73,7 +73,7 @@ def test_webui_end_to_end(jailor, account, tmp_path, busybox_tar_builtin_init):
         assert proc.returncode == 0, f"{proc.stdout}\n{proc.stderr}"
         assert "all steps passed" in proc.stdout
     finally:
-        jailor.stop_for_sure("web")
+        jailor.stop_for_sure("webui1")
         server.stop()
     # what the browser did is what the pool holds
     assert jailor.json("list") == []
