@@ -144,11 +144,15 @@ try {
   await shot('edit-running');
   await page.click('.jail-form button:text-is("Cancel")');
 
-  step('stop it');
-  await expand('webui1');
-  await page.locator('button[data-action=stop]').click();
+  step('stop it: the selection\'s bulk Stop, confirmed');
+  await row('webui1').locator('td.select input').check();
+  await page.locator('.bulk', { hasText: '1 selected' }).waitFor();
+  assert.equal(await page.isDisabled('button[data-bulk=start]'), true);
+  await shot('jails-selected');
+  await page.click('button[data-bulk=stop]');
   await dialogButton('Stop').click();
   await waitState('webui1', 'down');
+  await page.locator('.bulk').waitFor({ state: 'hidden' });
 
   step('the advanced form: a server-side error under its field, then a change');
   await expand('webui1');
@@ -190,6 +194,23 @@ try {
   await page.locator('.mounts td.empty').waitFor();
   await page.click('.mounts button:text-is("Go Back to Jails")');
 
+  step('a template made in the advanced form is offered by the wizard');
+  await page.click('button[data-action=add]');
+  await page.click('.wizard button:text-is("Advanced Jail Creation")');
+  await page.fill('.jail-form input[name=name]', 'tpl1');
+  await page.selectOption('.jail-form select[name=type]', 'basejail');
+  await page.selectOption('.jail-form select[name=release]', { label: 'bb (fetched)' });
+  await page.click('.jail-form summary:text-is("Custom Properties")');
+  await page.check('.jail-form input[name=template]');
+  await shot('advanced-create');
+  await page.click('.jail-form button[type=submit]');
+  await row('tpl1').waitFor();
+  assert.equal(await row('tpl1').locator('td.col-type').textContent(), 'template');
+  await page.click('button[data-action=add]');
+  await page.selectOption('.wizard select[name=release]', { label: 'tpl1 (template)' });
+  await page.click('.wizard button:text-is("Cancel")');
+  await row('tpl1').waitFor();
+
   step('a phone-sized screen');
   await page.setViewportSize({ width: 390, height: 780 });
   await expand('webui1');
@@ -202,6 +223,11 @@ try {
   assert.equal(await dialogButton('Delete').isDisabled(), true);
   await page.check('#delete-confirm');
   await shot('delete');
+  await dialogButton('Delete').click();
+  await row('webui1').waitFor({ state: 'detached' });
+  await row('tpl1').locator('td.select input').check();
+  await page.click('button[data-bulk=delete]');
+  await page.check('#delete-confirm');
   await dialogButton('Delete').click();
   await page.locator('td.empty', { hasText: 'No jails yet' }).waitFor();
 

@@ -74,10 +74,13 @@ def test_webui_end_to_end(jailor, account, tmp_path, busybox_tar_builtin_init):
         assert "all steps passed" in proc.stdout
     finally:
         jailor.stop_for_sure("webui1")
+        for name in ["webui1", "tpl1"]:
+            jailor.run("destroy", "-f", name, check=False)
         server.stop()
     # what the browser did is what the pool holds
     assert jailor.json("list") == []
     for name in ["login", "pool-chooser", "releases", "wizard-1-name", "wizard-2-network",
                  "wizard-3-confirm", "jails-columns", "jails-expanded", "shell", "edit-running",
+                 "jails-selected", "advanced-create",
                  "edit-error", "mount-picker", "mounts", "phone-jails", "delete"]:
         assert (shots / f"{name}.png").stat().st_size > 1000, name

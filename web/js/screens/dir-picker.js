@@ -21,7 +21,7 @@ export async function pickDirectory(title, start, jail) {
       error.textContent = '';
       where.textContent = path;
       list.replaceChildren(
-        path !== '/' ? h('li', {}, h('button.dir', { type: 'button', onclick: () => open(parent(path)) }, icon('up'), '..')) : null,
+        ...(path !== '/' ? [h('li', {}, h('button.dir', { type: 'button', onclick: () => open(parent(path)) }, icon('up'), '..'))] : []),
         ...r.directories.map((d) => h('li', {}, h('button.dir', { type: 'button', onclick: () => open(join(path, d)) }, icon('folder'), d))));
     } catch (err) {
       if (p !== '/') return open(parent(p));

@@ -51,7 +51,7 @@ export async function renderJailForm(app, { name }) {
   fields.nat_forwards = () => forwards.get();
 
   const section = (title, open, ...children) => h('details.section', { open }, h('summary', {}, title), h('div.section-body', {}, children));
-  const group = (g) => schema.filter((p) => p.group === g && !p.readonly && !BASIC.has(p.name) && !(p.per_jail && !editing)).map((p) => {
+  const group = (g) => schema.filter((p) => p.group === g && !p.readonly && !BASIC.has(p.name)).map((p) => {
     const f = propField(p, values[p.name]);
     if (p.default_only) {
       f.inputs.forEach((i) => (i.disabled = true));

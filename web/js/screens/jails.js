@@ -9,8 +9,15 @@ import { shownColumns, columnsMenu, cell } from './jail-columns.js';
 import { jailDetail } from './jail-detail.js';
 import { bulk, deleteJails, startJob, stopJob, updateJail } from './jail-actions.js';
 import { choosePool, activePool } from './pool-dialog.js';
+import { pager } from '../ui/pager.js';
 
 const state = { sort: 'name', desc: false, selected: new Set(), expanded: new Set(), restarting: new Set() };
+
+/* one listener for the whole page: a click elsewhere closes the Columns menu */
+document.addEventListener('click', (e) => {
+  const menu = document.querySelector('.menu-anchor .menu');
+  if (menu && !menu.hidden && !e.target.closest('.menu-anchor')) menu.hidden = true;
+});
 
 function compare(a, b, key) {
   const x = a[key] ?? '';
@@ -40,10 +47,8 @@ export async function renderJails(app) {
     h('div.menu-anchor', {}, columnsButton, menu),
     h('button.button.icon-only', { type: 'button', title: 'Choose Pool for Jail Storage', 'aria-label': 'Choose Pool for Jail Storage', dataset: { action: 'pool' }, onclick: async () => { if (await choosePool()) load(); } }, icon('settings')),
     addButton);
-  mount(app, h('section.screen.jails', {}, toolbar, poolNote, bulkBar, table));
-  document.addEventListener('click', (e) => {
-    if (!menu.hidden && !e.target.closest('.menu-anchor')) menu.hidden = true;
-  });
+  const pages = pager(() => draw());
+  mount(app, h('section.screen.jails', {}, toolbar, poolNote, bulkBar, table, pages.el));
 
   let jails = [];
 
@@ -104,8 +109,9 @@ export async function renderJails(app) {
       const r = sortCol && sortCol.value ? cell(sortCol, a).localeCompare(cell(sortCol, b), undefined, { numeric: true }) : compare(a, b, key);
       return state.desc ? -r : r;
     });
+    if (!sorted.length) pages.slice(sorted);
     const body = sorted.length
-      ? h('tbody', {}, sorted.map((j) => row(j, cols)))
+      ? h('tbody', {}, pages.slice(sorted).map((j) => row(j, cols)))
       : h('tbody', {}, h('tr', {}, h('td.empty', { colSpan: cols.length + 2 }, 'No jails yet. ADD makes one.')));
     mount(table, h('table.grid', {}, header(cols), body));
     drawBulk();

@@ -16,10 +16,12 @@ function label(p) {
 export async function choosePool() {
   const pools = await get('/pools');
   const active = pools.find((p) => p.active);
-  const choice = select('pool', pools.map((p) => [p.pool, label(p)]), active ? active.pool : pools[0] && pools[0].pool);
+  // with nothing active the built-in directory is offered first: it is always local and safe
+  const embedded = pools.find((p) => p.embedded);
+  const preset = active || embedded || pools[0];
+  const choice = select('pool', pools.map((p) => [p.pool, label(p)]), preset && preset.pool);
   const dir = text('directory', '', { placeholder: '/mnt/tank/jails' });
   const error = h('p.field-error');
-  let chooseButton;
   const title = pools.length ? 'Choose Pool for Jail Storage' : 'No Pools';
   const body = pools.length
     ? [
@@ -35,7 +37,7 @@ export async function choosePool() {
       title,
       body,
       className: 'pool-dialog',
-      buttons: [{ label: 'Cancel', value: null }, { label: 'Choose', value: 'choose', primary: true, ref: (b) => (chooseButton = b) }],
+      buttons: [{ label: 'Cancel', value: null }, { label: 'Choose', value: 'choose', primary: true }],
     });
     if (v !== 'choose') return false;
     const pool = dir.value.trim() || choice.value;
@@ -45,7 +47,6 @@ export async function choosePool() {
       return true;
     } catch (err) {
       error.textContent = err.message;
-      void chooseButton;
     }
   }
 }
