@@ -3,7 +3,7 @@ BUILD ?= build
 PYTEST ?= /usr/bin/python3 -m pytest
 JAILOR = $(BUILD)/src/cli/jailor
 
-.PHONY: all deps deps-check build vendor docs check check-vm unit integration demo install clean
+.PHONY: all deps deps-check build vendor docs screenshots check check-vm unit integration demo install clean
 
 all: build docs
 
@@ -32,6 +32,11 @@ unit: deps-check build
 
 integration: deps-check build
 	JAILOR_BUILD_DIR=$(abspath $(BUILD)) $(PYTEST) -p no:cacheprovider tests/integration
+
+# docs/screenshots/: the web UI's browser test, keeping its screenshots.
+screenshots: deps-check build
+	JAILOR_SCREENSHOTS=$(abspath docs/screenshots) JAILOR_BUILD_DIR=$(abspath $(BUILD)) \
+		$(PYTEST) -p no:cacheprovider tests/integration/test_webui.py
 
 # The README's test command: unit tests, then the integration tests as root.
 check: unit integration
