@@ -135,6 +135,7 @@ static int op_shell(struct worker *w, json_t *args, json_t **ret, struct jailor_
 {
         struct exec_request req = {.name = arg_path(args, 0), .console = true};
         struct winsize ws = {.ws_row = 24, .ws_col = 80};
+        struct termios raw;
         int master, slave, status = 0, r;
 
         master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -142,6 +143,11 @@ static int op_shell(struct worker *w, json_t *args, json_t **ret, struct jailor_
             (slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_CLOEXEC)) < 0)
                 return jailor_error_errno(err, errno, "Cannot make a terminal for the shell");
         ioctl(slave, TIOCSWINSZ, &ws);
+        /* raw from the start: keys typed before the relay runs pass as they are, unechoed */
+        if (tcgetattr(slave, &raw) == 0) {
+                cfmakeraw(&raw);
+                tcsetattr(slave, TCSANOW, &raw);
+        }
         if (ioctl(slave, TIOCSCTTY, 0) < 0 || dup2(slave, 0) < 0 || dup2(slave, 1) < 0 ||
             dup2(slave, 2) < 0)
                 return jailor_error_errno(err, errno, "Cannot make a terminal for the shell");
@@ -265,8 +271,8 @@ static void on_browser_data(struct shell *sh)
                         break;
                 }
                 switch (f.opcode) {
-                case WS_BINARY:
-                        if (sh->pty >= 0 && buffer_add(&sh->to_pty, f.payload, f.len) < 0)
+                case WS_BINARY: /* kept until the worker's terminal is there */
+                        if (buffer_add(&sh->to_pty, f.payload, f.len) < 0)
                                 sh->closing = true;
                         break;
                 case WS_TEXT:

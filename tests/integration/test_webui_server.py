@@ -166,3 +166,80 @@ def test_shell_refusals(accounts, jailor, tmp_path, busybox_tar):  # noqa: F811
         assert r.status == 400 and r.error["code"] == "not_websocket", r
     finally:
         server.stop()
+
+
+def _bb_jail(server, tmp_path, busybox_tar, headers=None):
+    """Release bb and jail j on a directory pool of the test, through server."""
+    (tmp_path / "pool").mkdir()
+    r = server.post("/api/v1/pools/activate", {"pool": str(tmp_path / "pool")}, headers=headers)
+    assert r.status == 200, r
+    server.run_job("POST", "/api/v1/releases", {"name": "bb", "file": str(busybox_tar)})
+    assert server.post("/api/v1/jails", {"name": "j", "release": "bb"}).status == 201
+
+
+def _processes(server, name="j"):
+    r = server.post(f"/api/v1/jails/{name}/exec", {"command": "ps -o comm"})
+    return r.json["stdout"].split()[1:]
+
+
+def test_shell_ends_with_its_session_and_its_connection(accounts, jailor, tmp_path,  # noqa: F811
+                                                         busybox_tar):
+    server = start_api(jailor)
+    try:
+        _bb_jail(server, tmp_path, busybox_tar)
+        with jailor.started("j"):
+            before = _processes(server)
+            s = session_headers(login(server, accounts["member"]))
+            own = f"http://127.0.0.1:{server.port}"
+            ws = _shell(server, headers={"Cookie": s["Cookie"], "Origin": own},
+                        protocols=[f"jailor-csrf-{s['X-CSRF-Token']}"])
+            assert ws.status == 101
+            ws.send(b"echo in; sleep 1000\n")
+            ws.read_until("in\r\n")
+            assert "sleep" in _processes(server)
+            # logging out ends the session's shells at their next frame
+            assert server.delete("/api/v1/session", token=None, headers=s).status == 204
+            ws.send(b"\n")
+            frames = []
+            try:
+                while True:
+                    frames.append(ws.recv())
+            except EOFError:
+                pass
+            assert (0x1, b'{"error":"The session has ended: log in again"}') in frames, frames
+            ws.close()
+            # a browser that vanishes mid-command takes its shell with it
+            ws = _shell(server, headers={"Authorization": f"Bearer {server.token}"})
+            ws.send(b"echo in; sleep 1000\n")
+            ws.read_until("in\r\n")
+            ws.close()
+            for _ in range(50):
+                if _processes(server) == before:
+                    break
+                import time
+                time.sleep(0.1)
+            assert _processes(server) == before
+    finally:
+        server.stop()
+
+
+def test_shell_over_tls(jailor, tmp_path, busybox_tar):
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    server = start_api(jailor, "--tls-cert", str(cert), "--tls-key", str(key), tls_ca=str(cert))
+    try:
+        assert server.get("/", token=None).status == 200
+        _bb_jail(server, tmp_path, busybox_tar)
+        with jailor.started("j"):
+            ws = _shell(server, headers={"Authorization": f"Bearer {server.token}"},
+                        tls_ca=str(cert))
+            assert ws.status == 101
+            ws.send(b"hostname; exit\n")
+            assert "\r\nj\r\n" in ws.read_until("\r\nj\r\n")
+            op, payload = ws.recv()
+            assert (op, json.loads(payload)) == (0x1, {"exit": 0})
+            ws.close()
+    finally:
+        server.stop()

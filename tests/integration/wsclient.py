@@ -4,12 +4,16 @@ import base64
 import json
 import os
 import socket
+import ssl
 import struct
 
 
 class WebSocket:
-    def __init__(self, port, path, headers=None, protocols=()):
+    def __init__(self, port, path, headers=None, protocols=(), tls_ca=None):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+        if tls_ca:
+            ctx = ssl.create_default_context(cafile=tls_ca)
+            self.sock = ctx.wrap_socket(self.sock, server_hostname="127.0.0.1")
         key = base64.b64encode(os.urandom(16)).decode()
         lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Upgrade: websocket",
                  "Connection: Upgrade", f"Sec-WebSocket-Key: {key}", "Sec-WebSocket-Version: 13"]
