@@ -4,13 +4,13 @@ pickers' interfaces and directories, and the jail shell's WebSocket
 (who may open it, bounded frames, the shell's output and exit status)."""
 import json
 import secrets
-import subprocess
+import time
 
 import pytest
 
 from api import Api, api, api_bb, start_api  # noqa: F401  (fixtures)
 from conftest import REPO
-from test_api_auth import accounts, login, session_headers  # noqa: F401  (fixture)
+from test_api_auth import accounts, login, self_signed, session_headers  # noqa: F401  (fixture)
 from wsclient import WebSocket
 
 WEB = REPO / "web"
@@ -126,12 +126,7 @@ def test_shell(api_bb, jailor):
         # a frame over 64 KiB ends the connection (1009); the shell goes with it
         ws = _shell(api_bb, headers=bearer)
         ws.send(b"x" * (65 * 1024))
-        frames = []
-        try:
-            while True:
-                frames.append(ws.recv())
-        except EOFError:
-            pass
+        frames = ws.frames_until_closed()
         closes = [p for op, p in frames if op == 0x8]
         assert closes and int.from_bytes(closes[0][:2], "big") == 1009, frames
         ws.close()
@@ -200,12 +195,7 @@ def test_shell_ends_with_its_session_and_its_connection(accounts, jailor, tmp_pa
             # logging out ends the session's shells at their next frame
             assert server.delete("/api/v1/session", token=None, headers=s).status == 204
             ws.send(b"\n")
-            frames = []
-            try:
-                while True:
-                    frames.append(ws.recv())
-            except EOFError:
-                pass
+            frames = ws.frames_until_closed()
             assert (0x1, b'{"error":"The session has ended: log in again"}') in frames, frames
             ws.close()
             # a browser that vanishes mid-command takes its shell with it
@@ -216,7 +206,6 @@ def test_shell_ends_with_its_session_and_its_connection(accounts, jailor, tmp_pa
             for _ in range(50):
                 if _processes(server) == before:
                     break
-                import time
                 time.sleep(0.1)
             assert _processes(server) == before
     finally:
@@ -224,10 +213,7 @@ def test_shell_ends_with_its_session_and_its_connection(accounts, jailor, tmp_pa
 
 
 def test_shell_over_tls(jailor, tmp_path, busybox_tar):
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    cert, key = self_signed(tmp_path)
     server = start_api(jailor, "--tls-cert", str(cert), "--tls-key", str(key), tls_ca=str(cert))
     try:
         assert server.get("/", token=None).status == 200

@@ -78,6 +78,16 @@ class WebSocket:
         payload, self.buf = self.buf[off:off + n], self.buf[off + n:]
         return op, payload
 
+    def frames_until_closed(self):
+        """Every frame until the server closes the connection."""
+        frames = []
+        try:
+            while True:
+                frames.append(self.recv())
+        except EOFError:
+            pass
+        return frames
+
     def read_until(self, text, limit=200):
         """Terminal output until text appears; returns all of it."""
         out = b""
