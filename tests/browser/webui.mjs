@@ -136,6 +136,12 @@ try {
   await page.locator('.shell-status', { hasText: 'Exited (0)' }).waitFor();
   await page.waitForURL(/#\/jails$/);
 
+  step('restart it');
+  await expand('webui1');
+  await page.locator('button[data-action=restart]').click();
+  await page.locator('dialog.job').waitFor({ state: 'detached' });
+  await waitState('webui1', 'up');
+
   step('a running jail cannot be edited');
   await expand('webui1');
   await page.locator('button[data-action=edit]').click();

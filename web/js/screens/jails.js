@@ -11,6 +11,7 @@ import { bulk, deleteJails, startJob, stopJob, updateJail } from './jail-actions
 import { choosePool, activePool } from './pool-dialog.js';
 import { pager } from '../ui/pager.js';
 
+const REFRESH_MS = 10000;
 const state = { sort: 'name', desc: false, selected: new Set(), expanded: new Set(), restarting: new Set() };
 
 /* one listener for the whole page: a click elsewhere closes the Columns menu */
@@ -138,4 +139,19 @@ export async function renderJails(app) {
     }
   }
   await load();
+
+  // jails change from elsewhere too (the command line, boot): the list follows, redrawn only on change
+  const timer = setInterval(async () => {
+    if (!table.isConnected) return clearInterval(timer);
+    if (document.querySelector('dialog[open]') || addButton.disabled) return;
+    try {
+      const fresh = await loadJails();
+      if (JSON.stringify(fresh) !== JSON.stringify(jails)) {
+        jails = fresh;
+        draw();
+      }
+    } catch {
+      /* the next round tries again; a lost session shows the login */
+    }
+  }, REFRESH_MS);
 }
