@@ -10,7 +10,7 @@
  * cannot send headers); the answer picks the subprotocol "jailor-shell".
  * A session that ends (logout, expiry) ends its shells at their next frame.
  *
- * The shell: a worker (worker.h) makes a pseudo-terminal on the host, sends
+ * The shell (ws_relay.h, ws_shell_worker.c): a worker (worker.h) makes a pseudo-terminal on the host, sends
  * its master here (SCM_RIGHTS over the worker's message socket) and runs
  * runtime_exec as `jailor console` does with the slave as its terminal, so
  * the jail's side is a terminal of the jail's own devpts.  Binary frames
