@@ -195,7 +195,15 @@ try {
   const entry = page.locator('.mounts tbody tr', { hasText: '/mnt/data' });
   await entry.waitFor();
   await shot('mounts');
-  await entry.locator('button[data-action=delete]').click();
+  await entry.locator('button[data-action=edit]').click();
+  assert.equal(await page.inputValue('.mount-form input[name=dst]'), '/mnt/data');
+  await page.uncheck('.mount-form input[name=read_only]');
+  await page.fill('.mount-form input[name=dst]', '/mnt/data2');
+  await page.click('.mount-form button[type=submit]');
+  const edited = page.locator('.mounts tbody tr', { hasText: '/mnt/data2' });
+  await edited.waitFor();
+  assert.equal(await edited.locator('td[data-label=Read-only]').textContent(), 'no');
+  await edited.locator('button[data-action=delete]').click();
   await dialogButton('Delete Mount Point').click();
   await page.locator('.mounts td.empty').waitFor();
   await page.click('.mounts button:text-is("Go Back to Jails")');
@@ -221,6 +229,11 @@ try {
   await page.setViewportSize({ width: 390, height: 780 });
   await expand('webui1');
   await shot('phone-jails');
+  await page.click('button[data-action=add]');
+  await page.locator('.wizard').waitFor();
+  await shot('phone-wizard');
+  await page.click('.wizard button:text-is("Cancel")');
+  await row('webui1').waitFor();
   await page.setViewportSize({ width: 1280, height: 800 });
 
   step('delete it, confirmed');
