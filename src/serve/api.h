@@ -83,6 +83,7 @@ void api_jails_clone(struct request *r);
 void api_df(struct request *r);
 void api_boot_start(struct request *r);
 void api_boot_stop(struct request *r);
+void api_interfaces(struct request *r);
 /* api_runtime.c */
 void api_jails_start(struct request *r);
 void api_jails_stop(struct request *r);

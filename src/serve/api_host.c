@@ -1,9 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* What concerns every jail at once: disk space (jailor df) and the boot order (start|stop --rc). */
+/*
+ * What concerns every jail at once: disk space (jailor df), the boot order
+ * (start|stop --rc), and the host's network interfaces the forms offer.
+ */
 #include <errno.h>
 
 #include "api.h"
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "jail/df.h"
+#include "net/link.h"
 #include "pool.h"
 #include "runtime/boot_order.h"
 #include "views.h"
@@ -63,6 +72,51 @@ static int op_boot_start(struct worker *w, json_t *args, json_t **ret, struct ja
 static int op_boot_stop(struct worker *w, json_t *args, json_t **ret, struct jailor_error *err)
 {
         return boot(w, ret, err, BOOT_STOP);
+}
+
+static json_t *interface_json(const struct link_info *l, const struct link_info *all, size_t n,
+                              const char *default_iface)
+{
+        char mac[18] = "";
+        const char *master = NULL;
+
+        if (l->has_mac)
+                snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", l->mac[0], l->mac[1],
+                         l->mac[2], l->mac[3], l->mac[4], l->mac[5]);
+        for (size_t i = 0; i < n; i++)
+                if (l->master && all[i].ifindex == l->master)
+                        master = all[i].name;
+        return json_pack("{s:s, s:s, s:b, s:i, s:s?, s:s?, s:b}", "name", l->name, "kind",
+                         (l->flags & IFF_LOOPBACK) ? "loopback" : l->kind, "up",
+                         !!(l->flags & IFF_UP), "mtu", (int)l->mtu, "mac",
+                         l->has_mac ? mac : NULL, "bridge", master, "default_route",
+                         strcmp(l->name, default_iface) == 0);
+}
+
+/* The host's interfaces (the namespace jailor serve runs in): kind, state, bridge, default route. */
+static int op_interfaces(struct worker *w, json_t *args, json_t **ret, struct jailor_error *err)
+{
+        _cleanup_rtnl_ struct rtnl *nl = NULL;
+        struct link_info *links = NULL;
+        char default_iface[IFNAMSIZ] = "";
+        size_t n = 0;
+        int r = rtnl_open(&nl, err);
+
+        if (r == 0)
+                r = rtnl_link_list(nl, &links, &n, err);
+        if (r < 0)
+                return r;
+        rtnl_link_default_route_iface(nl, default_iface, NULL); /* none: no interface is marked */
+        *ret = json_array();
+        for (size_t i = 0; *ret && i < n; i++)
+                json_array_append_new(*ret, interface_json(&links[i], links, n, default_iface));
+        free(links);
+        return *ret ? 0 : jailor_error_set(err, ENOMEM, "Out of memory");
+}
+
+void api_interfaces(struct request *r)
+{
+        api_call_simple(r, "host.interfaces", op_interfaces, 200);
 }
 
 void api_df(struct request *r)

@@ -61,6 +61,13 @@ void api_run(struct request *r, const struct api_call *call)
         struct job *j = job_start(r->ctx, call->kind, call->target, call->fn, call->args,
                                   call->mode == API_JOB, call->capture);
 
+        if (!j && errno == EAGAIN) {
+                reply_error(r, 503, "too_many_jobs", NULL,
+                            "%d operations are running already: try again when one ends",
+                            JOBS_RUNNING_MAX);
+                reply_header(r, "Retry-After", "5");
+                return;
+        }
         if (!j) {
                 reply_error(r, 500, "failed", NULL, "Cannot start a worker for '%s': %s",
                             call->kind, strerror(errno));

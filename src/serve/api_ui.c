@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* The host's interfaces and directories for the web UI's pickers (api_ui.h). */
+/* The host's directories for the web UI's mount point pickers (api_ui.h). */
 #include "api_ui.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <net/if.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,39 +14,12 @@
 
 #include "api.h"
 #include "jail/jail.h"
-#include "net/link.h"
 #include "runtime/runtime.h"
 #include "storage/storage.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
 #define DIRECTORIES_MAX 2000
-
-static int op_interfaces(struct worker *w, json_t *args, json_t **ret, struct jailor_error *err)
-{
-        _cleanup_rtnl_ struct rtnl *rt = NULL;
-        _cleanup_free_ struct link_info *links = NULL;
-        char def[IFNAMSIZ] = "";
-        size_t n = 0;
-        int r = rtnl_open(&rt, err);
-
-        if (r < 0 || (r = rtnl_link_list(rt, &links, &n, err)) < 0)
-                return r;
-        if (rtnl_link_default_route_iface(rt, def, NULL) < 0)
-                def[0] = '\0';
-        *ret = json_array();
-        for (size_t i = 0; *ret && i < n; i++) {
-                if (links[i].flags & IFF_LOOPBACK)
-                        continue;
-                json_array_append_new(*ret, json_pack("{s:s, s:s, s:b, s:b}", "name",
-                                                      links[i].name, "kind",
-                                                      links[i].kind[0] ? links[i].kind : "device",
-                                                      "up", !!(links[i].flags & IFF_UP),
-                                                      "default_route",
-                                                      STREQ(links[i].name, def)));
-        }
-        return *ret ? 0 : jailor_error_set(err, ENOMEM, "Out of memory");
-}
 
 /* The subdirectories of the directory open as fd, sorted, hidden ones too. */
 static int list_directories(int fd, const char *shown, json_t **ret, struct jailor_error *err)
@@ -139,11 +111,6 @@ static int op_directories(struct worker *w, json_t *args, json_t **ret, struct j
                 return jailor_error_errno(err, errno, "Cannot open directory '%s'", path);
         }
         return list_directories(fd, path, ret, err);
-}
-
-void api_host_interfaces(struct request *r)
-{
-        api_call_simple(r, "host.interfaces", op_interfaces, 200);
 }
 
 void api_host_directories(struct request *r)

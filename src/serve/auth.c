@@ -2,6 +2,7 @@
 /* Authentication, CSRF and cross-site checks of each request (auth.h). */
 #include "auth.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,34 @@
 #include "sessions.h"
 #include "tokens.h"
 #include "util/cleanup.h"
+
+bool auth_loopback_only;
+
+/* The host part of a Host header: "[::1]:80" -> "::1", "localhost:8080" -> "localhost". */
+static char *host_name(const char *host)
+{
+        if (host[0] == '[')
+                return strndup(host + 1, strcspn(host + 1, "]"));
+        return strndup(host, strcspn(host, ":"));
+}
+
+int auth_check_host(struct request *r)
+{
+        const char *host = request_header(r, "Host");
+        _cleanup_free_ char *name = NULL;
+        struct in_addr a;
+
+        if (!auth_loopback_only)
+                return 0;
+        name = host ? host_name(host) : NULL;
+        if (name && (strcasecmp(name, "localhost") == 0 || strcmp(name, "::1") == 0 ||
+                     (inet_pton(AF_INET, name, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127)))
+                return 0;
+        reply_error(r, 400, "bad_host", NULL,
+                    "Host '%s' is not this server: it listens on a loopback address only",
+                    host ? host : "");
+        return -1;
+}
 
 int auth_identify(struct request *r)
 {

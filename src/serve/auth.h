@@ -13,7 +13,20 @@
  */
 #pragma once
 
+#include <stdbool.h>
+
 #include "http.h"
+
+/*
+ * True when the server listens on a loopback address only: requests must
+ * then name a loopback host (localhost, 127.0.0.0/8, ::1) in Host, so a
+ * page whose own name was made to resolve to 127.0.0.1 (DNS rebinding)
+ * cannot talk to it.
+ */
+extern bool auth_loopback_only;
+
+/* Answers 400 and returns -1 when Host is not a loopback name while auth_loopback_only. */
+int auth_check_host(struct request *r);
 
 /* Sets r->user; answers 401 and returns -1 when nobody is recognised. */
 int auth_identify(struct request *r);

@@ -178,6 +178,8 @@ enum MHD_Result http_on_request(void *cls, struct MHD_Connection *conn, const ch
                 r->method = method;
                 r->tls = tls != NULL;
                 *con_cls = r;
+                /* a refusal here is queued once the body is read (and dropped), so a
+                   client still sending it gets the answer rather than a reset */
                 check_bounds(r);
                 return MHD_YES;
         }

@@ -241,6 +241,12 @@ struct job *job_start(const struct jailor_ctx *ctx, const char *kind, const char
         struct job *j = calloc(1, sizeof(*j));
         int r;
 
+        if (jobs_running() >= JOBS_RUNNING_MAX) {
+                json_decref(args);
+                free(j);
+                errno = EAGAIN;
+                return NULL;
+        }
         if (!j || !(j->kind = strdup(kind)) || (target && !(j->target = strdup(target))) ||
             !(j->warnings = json_array()))
                 goto oom;

@@ -61,6 +61,9 @@ struct job {
         struct job *next;
 };
 
+/* At most this many workers at once; more is refused (EAGAIN). */
+#define JOBS_RUNNING_MAX 64
+
 /* Starts fn(args) in a worker; args is taken.  NULL with errno set on failure. */
 struct job *job_start(const struct jailor_ctx *ctx, const char *kind, const char *target,
                       worker_fn fn, json_t *args, bool listed, bool capture);

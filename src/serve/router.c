@@ -117,8 +117,11 @@ void router_dispatch(struct request *r)
 {
         bool path_known = false;
 
+        if (auth_check_host(r) < 0)
+                return;
         if (static_handles(r)) /* the web UI: every path outside /api/ */
                 return;
+
         for (const struct route *rt = routes; rt->method; rt++) {
                 char *params[HTTP_PARAMS_MAX] = {0};
 

@@ -140,6 +140,8 @@ const struct route routes[] = {
         {"POST", P "/images/import", api_images_import, 0, import_body, 202, "Images",
          "Import an exported jail (a job)"},
 
+        {"GET", P "/host/interfaces", api_interfaces, 0, NULL, 200, "Host",
+         "The host's network interfaces: kind, state, bridge, the default route's"},
         {"GET", P "/df", api_df, 0, NULL, 200, "Jails",
          "Disk space of jails and templates (`jailor df`)"},
         {"POST", P "/boot/start", api_boot_start, 0, no_fields, 202, "Runtime",
@@ -173,8 +175,6 @@ const struct route routes[] = {
          "Every property: type, default, group, doc, whether it changes live"},
 
         /* the web UI's (api_ui.h, ws_shell.h) */
-        {"GET", P "/host/interfaces", api_host_interfaces, 0, NULL, 200, "Host",
-         "The host's network interfaces (no loopback), the default route's marked"},
         {"POST", P "/host/directories", api_host_directories, 0, directories_body, 200, "Host",
          "The directories in a host directory, or in a stopped jail's"},
         {"GET", P "/jails/{name}/shell", api_jails_shell, 0, NULL, 101, "Runtime",

@@ -3,6 +3,7 @@
 #include "serve.h"
 
 #include <errno.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "http.h"
 #include "jobs.h"
 #include "loop.h"
@@ -100,6 +102,14 @@ static void on_timer(void *data, uint32_t events)
                 return;
         sse_keepalive();
         jobs_collect();
+}
+
+static bool is_loopback(const struct addrinfo *ai)
+{
+        if (ai->ai_family == AF_INET)
+                return (ntohl(((struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr) >> 24) == 127;
+        return ai->ai_family == AF_INET6 &&
+               IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr);
 }
 
 static void on_launcher(void *data, uint32_t events)
@@ -232,6 +242,7 @@ int serve_run(struct jailor_ctx *ctx, const struct serve_options *opts, struct j
         loop_add(srv.timer_fd, on_timer, &srv);
         loop_add(zygote_fd(), on_launcher, &srv);
         getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof(host), NULL, 0, NI_NUMERICHOST);
+        auth_loopback_only = is_loopback(ai);
         info = MHD_get_daemon_info(srv.daemon, MHD_DAEMON_INFO_BIND_PORT);
         printf("Listening on %s://%s%s%s:%u/\n", cert ? "https" : "http",
                ai->ai_family == AF_INET6 ? "[" : "", host, ai->ai_family == AF_INET6 ? "]" : "",

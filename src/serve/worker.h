@@ -40,7 +40,7 @@ void worker_field(struct worker *w, const char *field);
 /* Tells the server this call will take a while (a release must be fetched). */
 void worker_long(struct worker *w);
 
-/* ---- in the server ---- */
+/* ---- in the launcher and the server ---- */
 
 struct worker_child {
         pid_t pid;
@@ -49,8 +49,9 @@ struct worker_child {
 };
 
 /*
- * Forks a child running fn(args) with ctx.  With capture its stdout and
- * stderr are pipes read by the server (exec); else /dev/null.
+ * Forks a child running fn(args) with ctx (called in the launcher,
+ * zygote.h).  With capture its stdout and stderr are pipes read by the
+ * server (exec); else /dev/null.
  */
 int worker_spawn(const struct jailor_ctx *ctx, worker_fn fn, json_t *args, bool capture,
                  struct worker_child *ret);

@@ -124,6 +124,13 @@ class Api:
 
 
 def start_api(jailor, *args, **kw):
+    """The server over a directory pool of the test's own, activated first: with
+    no pool active the library would select the first ZFS pool of the machine,
+    which may be another test run's."""
+    own = jailor.conf_dir.parent / "apipool"
+    if not own.exists():
+        own.mkdir()
+        jailor.run("activate", own)
     api = Api(jailor, *args, **kw)
     api.token = jailor.run("token", "create", "--name", "tests").stdout.strip()
     return api
@@ -143,6 +150,7 @@ def api(jailor):
 def api_bb(jailor, api, tmp_path, busybox_tar):
     """The server over a directory pool holding release 'bb' (fetched through the API)."""
     (tmp_path / "pool").mkdir()
-    assert api.post("/api/v1/pools/activate", {"pool": str(tmp_path / "pool")}).status == 200
+    assert api.post("/api/v1/pools/activate", {"pool": str(tmp_path / "pool")}).status == 200, \
+        "the pool"
     api.run_job("POST", "/api/v1/releases", {"name": "bb", "file": str(busybox_tar)})
     return api

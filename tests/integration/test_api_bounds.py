@@ -98,3 +98,12 @@ def test_answers_carry_safe_headers(api):
     assert r.headers["Cache-Control"] == "no-store"
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert "Access-Control-Allow-Origin" not in r.headers
+
+
+def test_loopback_server_answers_only_loopback_names(api):
+    """A page whose name resolves to 127.0.0.1 (DNS rebinding) is not served."""
+    for host in ["evil.example", f"evil.example:{api.port}", "10.0.0.1", "[fe80::1]:80"]:
+        r = api.get("/api/v1/jails", headers={"Host": host})
+        assert r.status == 400 and r.error["code"] == "bad_host", (host, r)
+    for host in [f"127.0.0.1:{api.port}", f"localhost:{api.port}", "127.1.2.3", "[::1]:80"]:
+        assert api.get("/api/v1/jails", headers={"Host": host}).status == 200, host

@@ -417,3 +417,19 @@ def test_df_and_boot_order(api_bb, jailor):
     finally:
         for name in "abc":
             jailor.stop_for_sure(name)
+
+
+def test_host_interfaces(api):
+    """What the network forms offer: the host's interfaces, as `ip link` sees them."""
+    import subprocess
+    r = api.get("/api/v1/host/interfaces")
+    assert r.status == 200, r
+    ip = json.loads(subprocess.run(["ip", "-j", "link"], capture_output=True, text=True,
+                                   check=True).stdout)
+    assert sorted(i["name"] for i in r.json) == sorted(l["ifname"] for l in ip)
+    lo = next(i for i in r.json if i["name"] == "lo")
+    assert lo["kind"] == "loopback" and lo["up"] is True and lo["default_route"] is False
+    route = json.loads(subprocess.run(["ip", "-j", "route", "show", "default"],
+                                      capture_output=True, text=True).stdout or "[]")
+    if route:
+        assert [i["name"] for i in r.json if i["default_route"]] == [route[0]["dev"]]

@@ -32,7 +32,8 @@ let hostInterfaces = null;
 export async function loadInterfaces() {
   if (!hostInterfaces) {
     try {
-      hostInterfaces = (await get('/host/interfaces')).filter((i) => !['veth', 'bridge', 'ifb'].includes(i.kind)).map((i) => i.name);
+      // what a jail can be given or bridged to: not loopback, bridges, veths or ifbs
+      hostInterfaces = (await get('/host/interfaces')).filter((i) => !['loopback', 'veth', 'bridge', 'ifb'].includes(i.kind)).map((i) => i.name);
     } catch {
       hostInterfaces = [];
     }
