@@ -1,6 +1,6 @@
 """What `jailor serve` adds for the web UI: its static files (no way out of
 the UI directory, content types, security headers, revalidation), the
-pickers' interfaces and directories, and the jail shell's WebSocket
+mount point pickers' directories, and the jail shell's WebSocket
 (who may open it, bounded frames, the shell's output and exit status)."""
 import json
 import secrets
