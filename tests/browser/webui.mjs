@@ -136,6 +136,12 @@ try {
   await page.locator('.shell-status', { hasText: 'Exited (0)' }).waitFor();
   await page.waitForURL(/#\/jails$/);
 
+  step('update: a jail without a package manager has none to offer');
+  await expand('webui1');
+  await page.locator('button[data-action=update]').click();
+  await page.locator('dialog[open]', { hasText: 'No updates available for webui1' }).waitFor();
+  await dialogButton('Close').click();
+
   step('restart it');
   await expand('webui1');
   await page.locator('button[data-action=restart]').click();
@@ -249,6 +255,11 @@ try {
   await page.check('#delete-confirm');
   await dialogButton('Delete').click();
   await page.locator('td.empty', { hasText: 'No jails yet' }).waitFor();
+
+  step('log out');
+  await page.click('#logout');
+  await page.locator('form.login').waitFor();
+  assert.equal(await page.evaluate(async () => (await fetch('/api/v1/jails')).status), 401);
 
   assert.deepEqual(problems, []);
   console.log('webui: all steps passed');
