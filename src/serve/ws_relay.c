@@ -357,6 +357,15 @@ void shell_on_upgrade(void *cls, struct MHD_Connection *conn, void *con_cls, con
         on_events(sh, 0);
 }
 
+size_t shells_count(void)
+{
+        size_t n = 0;
+
+        for (struct shell *sh = shells; sh; sh = sh->next)
+                n++;
+        return n;
+}
+
 void shells_drop_stale(void)
 {
         time_t now = time(NULL);

@@ -44,6 +44,8 @@ void shell_free(struct shell *sh);
 /* libmicrohttpd's upgrade handler: starts the worker and the relay (cls: the shell). */
 void shell_on_upgrade(void *cls, struct MHD_Connection *conn, void *con_cls, const char *extra,
                       size_t extra_len, MHD_socket sock, struct MHD_UpgradeResponseHandle *urh);
+/* The shells open or being opened. */
+size_t shells_count(void);
 /* Frees handshakes never used and shells whose browser never closed. */
 void shells_drop_stale(void);
 void shells_free_all(void);

@@ -14,6 +14,7 @@
 
 #define SUBPROTOCOL "jailor-shell"
 #define CSRF_PROTOCOL_PREFIX "jailor-csrf-"
+#define SHELLS_MAX 32 /* each is a worker, apart from the jobs' own bound */
 
 static bool header_has(struct request *r, const char *name, const char *token)
 {
@@ -90,6 +91,12 @@ void api_jails_shell(struct request *r)
                 reply_error(r, 403, "csrf", NULL,
                             "The shell needs the session's CSRF token as subprotocol "
                             "'" CSRF_PROTOCOL_PREFIX "TOKEN'");
+                return;
+        }
+        if (shells_count() >= SHELLS_MAX) {
+                reply_error(r, 503, "too_many_shells", NULL,
+                            "%d shells are open already: close one first", SHELLS_MAX);
+                reply_header(r, "Retry-After", "5");
                 return;
         }
         if (ws_accept_key(key, accept) < 0) {

@@ -18,7 +18,8 @@
  * sends {"resize": {"cols": C, "rows": R}}, the server sends {"exit": STATUS}
  * or {"error": MESSAGE} before it closes.  A frame from the browser is at
  * most 64 KiB and must be whole (no fragments); output waiting for a slow
- * browser is bounded, the terminal is read again once it drains.
+ * browser is bounded, the terminal is read again once it drains.  At
+ * most 32 shells are open at once (503 too_many_shells).
  */
 #pragma once
 

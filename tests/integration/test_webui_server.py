@@ -225,3 +225,30 @@ def test_shell_over_tls(jailor, tmp_path, busybox_tar):
             ws.close()
     finally:
         server.stop()
+
+
+def test_shells_are_bounded(api):
+    """At most 32 shells at once; a closed one makes room again."""
+    bearer = {"Authorization": f"Bearer {api.token}"}
+    open_ = []
+    try:
+        # handshakes not yet used count too (the jail does not even exist)
+        for _ in range(32):
+            ws = _shell(api, name="nope", headers=bearer)
+            assert ws.status == 101
+            open_.append(ws)
+        extra = _shell(api, name="nope", headers=bearer)
+        assert extra.status == 503, extra.status
+        extra.close()
+    finally:
+        for ws in open_:
+            ws.frames_until_closed()
+            ws.close()
+    for _ in range(50):
+        ws = _shell(api, name="nope", headers=bearer)
+        if ws.status == 101:
+            break
+        ws.close()
+        time.sleep(0.1)
+    assert ws.status == 101
+    ws.close()
