@@ -231,6 +231,15 @@ try {
   await page.click('.wizard button:text-is("Cancel")');
   await row('tpl1').waitFor();
 
+  step('sorting by a column, both ways');
+  const names = () => page.locator('tr.jail').evaluateAll((rows) => rows.map((r) => r.dataset.name));
+  assert.deepEqual(await names(), ['tpl1', 'webui1']);
+  await page.click('th button.sort:has-text("Name")');
+  assert.deepEqual(await names(), ['webui1', 'tpl1']);
+  await page.click('th button.sort:has-text("Type")');
+  assert.deepEqual(await names(), ['webui1', 'tpl1']); // jail before template
+  await page.click('th button.sort:has-text("Name")');
+
   step('a phone-sized screen');
   await page.setViewportSize({ width: 390, height: 780 });
   await expand('webui1');
