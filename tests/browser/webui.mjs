@@ -155,6 +155,13 @@ try {
   assert.equal(await page.isDisabled('.jail-form button[type=submit]'), true);
   await shot('edit-running');
   await page.click('.jail-form button:text-is("Cancel")');
+  await expand('webui1');
+  await page.locator('button[data-action=mounts]').click();
+  await page.locator('.banner', { hasText: 'Mount points used in jail webui1 cannot be edited while the jail is running.' }).waitFor();
+  await page.locator('button[data-action=add-mount]').click();
+  await page.locator('.toast', { hasText: 'webui1 should not be running when adding/deleting a mountpoint.' }).waitFor();
+  assert.match(page.url(), /#\/jails\/webui1\/mounts$/);
+  await page.click('.mounts button:text-is("Go Back to Jails")');
 
   step('stop it: the selection\'s bulk Stop, confirmed');
   await row('webui1').locator('td.select input').check();
