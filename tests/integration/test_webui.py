@@ -7,6 +7,7 @@ go to the test's directory, or to $JAILOR_SCREENSHOTS (make screenshots)."""
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 
@@ -49,6 +50,24 @@ def account(jailor):
             subprocess.run(["groupdel", group], capture_output=True)
 
 
+def _run_browser(argv, env, timeout=300):
+    """Runs node (and the Chromium it starts) in a process group of its own,
+    killed whole by its id if it outlives the timeout or the test."""
+    proc = subprocess.Popen(argv, env=env, cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        out, err = "", f"the browser test ran over {timeout} s"
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # the group of the node we started: Chromium too
+        except ProcessLookupError:
+            pass
+        proc.wait()
+    return out, err, proc.returncode
+
+
 def test_webui_end_to_end(jailor, account, tmp_path, busybox_tar_builtin_init):
     _need(CHROMIUM, "Debian's chromium")
     _need(REPO / "node_modules" / "playwright-core", "playwright-core (npm)")
@@ -68,10 +87,9 @@ def test_webui_end_to_end(jailor, account, tmp_path, busybox_tar_builtin_init):
                    JAILOR_POOL=str(tmp_path / "pool"),
                    JAILOR_RELEASE_FILE=str(busybox_tar_builtin_init),
                    JAILOR_MOUNT_SRC=str(src), JAILOR_SHOTS=str(shots))
-        proc = subprocess.run([node, str(SCRIPT)], env=env, capture_output=True, text=True,
-                              timeout=300, cwd=REPO)
-        assert proc.returncode == 0, f"{proc.stdout}\n{proc.stderr}"
-        assert "all steps passed" in proc.stdout
+        out, err, code = _run_browser([node, str(SCRIPT)], env)
+        assert code == 0, f"{out}\n{err}"
+        assert "all steps passed" in out
     finally:
         jailor.stop_for_sure("webui1")
         for name in ["webui1", "tpl1"]:
