@@ -272,6 +272,19 @@ try {
   await dialogButton('Delete').click();
   await page.locator('td.empty', { hasText: 'No jails yet' }).waitFor();
 
+  step('defaults: a refusal under its field, then a change');
+  await page.click('a[data-nav=defaults]');
+  await page.click('.defaults summary:text-is("Network Properties")');
+  await page.fill('.defaults input[name=nat_prefix]', '1.2.3');
+  await page.click('.defaults button[type=submit]');
+  await page.locator('.field.invalid:has(input[name=nat_prefix]) .field-error').waitFor();
+  await page.fill('.defaults input[name=nat_prefix]', '10.5');
+  await page.click('.defaults button[type=submit]');
+  await page.locator('.toast', { hasText: 'Defaults saved' }).waitFor();
+  assert.equal(await page.evaluate(async () => (await (await fetch('/api/v1/defaults')).json()).nat_prefix), '10.5');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot('defaults');
+
   step('log out');
   await page.click('#logout');
   await page.locator('form.login').waitFor();

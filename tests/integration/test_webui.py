@@ -100,5 +100,5 @@ def test_webui_end_to_end(jailor, account, tmp_path, busybox_tar_builtin_init):
     for name in ["login", "pool-chooser", "releases", "wizard-1-name", "wizard-2-network",
                  "wizard-3-confirm", "jails-columns", "jails-expanded", "shell", "edit-running",
                  "jails-selected", "advanced-create",
-                 "edit-error", "mount-picker", "mounts", "phone-jails", "phone-wizard", "delete"]:
+                 "edit-error", "mount-picker", "mounts", "phone-jails", "phone-wizard", "delete", "defaults"]:
         assert (shots / f"{name}.png").stat().st_size > 1000, name

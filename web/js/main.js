@@ -9,6 +9,7 @@ import { renderMounts } from './screens/mounts.js';
 import { renderMountForm } from './screens/mount-form.js';
 import { renderReleases } from './screens/releases.js';
 import { renderShell } from './screens/shell.js';
+import { renderDefaults } from './screens/defaults.js';
 
 const app = document.getElementById('app');
 const topbar = document.getElementById('topbar');
@@ -31,6 +32,7 @@ route('/jails/:name/mounts/add', screen('jails', renderMountForm));
 route('/jails/:name/mounts/:index/edit', screen('jails', renderMountForm));
 route('/jails/:name/shell', screen('jails', renderShell));
 route('/releases', screen('releases', renderReleases));
+route('/defaults', screen('defaults', renderDefaults));
 
 function loggedIn(user) {
   document.getElementById('user').textContent = user;

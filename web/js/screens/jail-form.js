@@ -55,7 +55,7 @@ export async function renderJailForm(app, { name }) {
     const f = propField(p, values[p.name]);
     if (p.default_only) {
       f.inputs.forEach((i) => (i.disabled = true));
-      f.el.append(h('p.help', {}, 'Set on the defaults of every jail, not per jail.'));
+      f.el.append(h('p.help', {}, 'Set under Defaults, for every jail.'));
     } else {
       fields[p.name] = f.get;
     }
