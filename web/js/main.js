@@ -10,20 +10,25 @@ import { renderMountForm } from './screens/mount-form.js';
 import { renderReleases } from './screens/releases.js';
 import { renderShell } from './screens/shell.js';
 import { renderDefaults } from './screens/defaults.js';
+import { ensurePool } from './screens/pool-dialog.js';
 
 const app = document.getElementById('app');
 const topbar = document.getElementById('topbar');
 let started = false;
 
-/** Every screen gets the app element; the header marks where we are. */
-function screen(name, render) {
-  return (params) => {
+/**
+ * Every screen gets the app element; the header marks where we are.  Every
+ * screen but the list (which asks itself) needs a pool chosen first.
+ */
+function screen(name, render, needsPool = true) {
+  return async (params) => {
     document.querySelectorAll('[data-nav]').forEach((a) => a.classList.toggle('active', a.dataset.nav === name));
+    if (needsPool && !(await ensurePool().catch(() => false))) return navigate('/jails');
     return render(app, params);
   };
 }
 
-route('/jails', screen('jails', renderJails));
+route('/jails', screen('jails', renderJails, false));
 route('/jails/add', screen('jails', (el) => renderWizard(el)));
 route('/jails/add/advanced', screen('jails', (el) => renderJailForm(el, {})));
 route('/jails/:name/edit', screen('jails', (el, p) => renderJailForm(el, p)));

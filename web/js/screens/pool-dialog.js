@@ -57,3 +57,12 @@ export async function activePool() {
   const a = pools.find((p) => p.active);
   return a ? a.pool : null;
 }
+
+/**
+ * True once a pool is active, asking for one first when none is: with no
+ * pool active the server would pick one itself, as the command line does,
+ * while TrueNAS asks.
+ */
+export async function ensurePool() {
+  return (await activePool()) !== null || choosePool();
+}
