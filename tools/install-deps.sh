@@ -5,7 +5,7 @@
 set -eu
 
 build="meson ninja-build pkg-config gcc libjansson-dev libarchive-dev libcurl4-openssl-dev libssl-dev libseccomp-dev libcap-dev libmnl-dev libnftables-dev libmicrohttpd-dev libpam0g-dev debootstrap"
-check="libcmocka-dev python3-pytest zfs-fuse btrfs-progs busybox-static bindfs zstd xz-utils iproute2 dnsmasq-base nftables ethtool openssl passwd"
+check="chromium fonts-dejavu-core libcmocka-dev python3-pytest zfs-fuse btrfs-progs busybox-static bindfs zstd xz-utils iproute2 dnsmasq-base nftables ethtool openssl passwd"
 
 case "${1:-build}" in
 build) wanted=$build ;;
@@ -21,6 +21,10 @@ for pkg in $wanted; do
         *) missing="$missing $pkg" ;;
         esac
 done
+# npm (the web UI's xterm.js, the browser tests' playwright-core): Debian's
+# nodejs and npm, unless a node with npm is there already (NodeSource's
+# nodejs carries its own npm and conflicts with Debian's package)
+command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -7,24 +7,28 @@
 #include "cli.h"
 #include "output.h"
 #include "serve.h"
+#include "static.h"
 #include "tokens.h"
 #include "util/cleanup.h"
 
 static int cmd_serve(struct cli *cli, int argc, char **argv)
 {
-        enum { OPT_LISTEN = 1, OPT_CERT, OPT_KEY };
+        enum { OPT_LISTEN = 1, OPT_CERT, OPT_KEY, OPT_UI };
         static const struct option longopts[] = {
                 {"listen", required_argument, NULL, OPT_LISTEN},
                 {"tls-cert", required_argument, NULL, OPT_CERT},
                 {"tls-key", required_argument, NULL, OPT_KEY},
+                {"ui", required_argument, NULL, OPT_UI},
                 {0},
         };
         struct serve_options opts = {.listen = SERVE_DEFAULT_LISTEN};
         struct jailor_error err = {0};
+        const char *ui = NULL;
         int c;
 
         while ((c = cli_getopt(cli, argc, argv, "", longopts)) != -1) {
                 switch (c) {
+                case OPT_UI: ui = optarg; break;
                 case OPT_LISTEN: opts.listen = optarg; break;
                 case OPT_CERT: opts.tls_cert = optarg; break;
                 case OPT_KEY: opts.tls_key = optarg; break;
@@ -35,7 +39,7 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
                 return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
         if (!opts.tls_cert != !opts.tls_key)
                 return cli_usage_error(cli, "--tls-cert and --tls-key go together");
-        if (serve_run(&cli->ctx, &opts, &err) < 0)
+        if (static_set_root(ui, &err) < 0 || serve_run(&cli->ctx, &opts, &err) < 0)
                 return cli_fail(&err);
         return EXIT_OK;
 }
@@ -126,11 +130,13 @@ static int cmd_token(struct cli *cli, int argc, char **argv)
 }
 
 const struct cli_command cli_serve_commands[] = {
-        {"serve", cmd_serve, "[--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE]",
+        {"serve", cmd_serve, "[--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [--ui DIR]",
          "Serve the REST API (docs/API.md) until stopped",
          "      --listen ADDR:PORT   where to listen (default " SERVE_DEFAULT_LISTEN ")\n"
          "      --tls-cert FILE      HTTPS with this PEM certificate ...\n"
-         "      --tls-key FILE       ... and this PEM key\n"},
+         "      --tls-key FILE       ... and this PEM key\n"
+         "      --ui DIR             the web UI's files (default: the installed ones;\n"
+         "                           the source tree's web/ for a jailor in its build directory)\n"},
         {"token", cmd_token, "create [--name NAME] | list | revoke ID|NAME",
          "API tokens for clients of 'jailor serve' (shown once when made)",
          "  -n, --name NAME   with create: a name to know it by\n"},

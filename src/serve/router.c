@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "static.h"
 #include "util/cleanup.h"
 
 /* Matches path against pattern; the {...} segments go to params (malloc'd). */
@@ -117,6 +118,8 @@ void router_dispatch(struct request *r)
         bool path_known = false;
 
         if (auth_check_host(r) < 0)
+                return;
+        if (static_handles(r)) /* the web UI: every path outside /api/ */
                 return;
 
         for (const struct route *rt = routes; rt->method; rt++) {

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The route table of /api/v1 (router.h): every endpoint, its body, its answer. */
 #include "api.h"
+#include "api_ui.h"
+#include "ws_shell.h"
 #include "router.h"
 
 #define P "/api/v1"
@@ -73,6 +75,12 @@ static const struct body_field mount_body[] = {
 
 static const struct body_field snapshot_body[] = {
         {"name", BODY_STRING, false, "default: the UTC time, YYYY-MM-DD_HH-MM-SS"},
+        {0},
+};
+
+static const struct body_field directories_body[] = {
+        {"path", BODY_STRING, true, "an absolute directory"},
+        {"jail", BODY_STRING, false, "a stopped jail: the path is inside its root"},
         {0},
 };
 
@@ -165,6 +173,12 @@ const struct route routes[] = {
          "Change default properties (all or none)"},
         {"GET", P "/properties", api_properties, 0, NULL, 200, "Properties",
          "Every property: type, default, group, doc, whether it changes live"},
+
+        /* the web UI's (api_ui.h, ws_shell.h) */
+        {"POST", P "/host/directories", api_host_directories, 0, directories_body, 200, "Host",
+         "The directories in a host directory, or in a stopped jail's"},
+        {"GET", P "/jails/{name}/shell", api_jails_shell, 0, NULL, 101, "Runtime",
+         "A shell in the running jail over a WebSocket (binary: the terminal; text: JSON control)"},
 
         {"GET", P "/jobs", api_jobs_list, 0, NULL, 200, "Jobs", "The long operations, newest first"},
         {"GET", P "/jobs/{id}", api_jobs_get, 0, NULL, 200, "Jobs",

@@ -23,6 +23,7 @@
 #include "sse.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "ws_shell.h"
 #include "zygote.h"
 
 #define CONNECTIONS_MAX 256
@@ -161,7 +162,8 @@ static int start_daemon(struct server *srv, struct jailor_ctx *ctx,
                         const struct serve_options *opts, struct addrinfo *ai, char *cert,
                         char *key, struct jailor_error *err)
 {
-        unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+        unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
+                         MHD_ALLOW_UPGRADE; /* the shell's WebSocket (ws_shell.h) */
 
         if (ai->ai_family == AF_INET6)
                 flags |= MHD_USE_IPv6;
@@ -188,6 +190,7 @@ static int start_daemon(struct server *srv, struct jailor_ctx *ctx,
 static void shut_down(struct server *srv)
 {
         sse_end_all();
+        ws_shell_end_all();
         for (int i = 0; i < 20 && sse_count(); i++) {
                 loop_run_once(50);
                 MHD_run(srv->daemon);

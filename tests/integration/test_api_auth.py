@@ -187,11 +187,17 @@ def test_who_may_log_in(accounts, jailor):
 
 # ---- TLS ----
 
-def test_tls(jailor, tmp_path, accounts):
+def self_signed(tmp_path):
+    """A certificate for 127.0.0.1 and its key (PEM files in tmp_path)."""
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
                     "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
                     "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    return cert, key
+
+
+def test_tls(jailor, tmp_path, accounts):
+    cert, key = self_signed(tmp_path)
     api = start_api(jailor, "--tls-cert", str(cert), "--tls-key", str(key), tls_ca=str(cert))
     try:
         assert api.url.scheme == "https"
