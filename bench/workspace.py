@@ -55,8 +55,16 @@ class Workspace:
         self.dir = Path(tempfile.mkdtemp(prefix="jailor-bench.", dir="/var/tmp"))
         self.undo = []
         self.keep = keep
+        self.run_dir = None
         signal.signal(signal.SIGTERM, _raise_interrupt)
         signal.signal(signal.SIGHUP, _raise_interrupt)
+
+    def run_path(self, name):
+        """A directory on /run (tmpfs), removed at cleanup."""
+        if not self.run_dir:
+            self.run_dir = Path(tempfile.mkdtemp(prefix="jailor-bench.", dir="/run"))
+            self.on_exit(shutil.rmtree, self.run_dir, ignore_errors=True)
+        return self.run_dir / name
 
     def path(self, *parts):
         p = self.dir.joinpath(*parts)
@@ -109,9 +117,10 @@ class Jailor:
         self.netns = netns
         base = ws.path(name)
         base.mkdir(exist_ok=True)
-        self.env = dict(os.environ, JAILOR_CONF_DIR=str(base / "conf"), JAILOR_RUN_DIR=str(base / "run"),
+        # runtime state on tmpfs, as /run/jailor is on a real host
+        self.run_dir = ws.run_path(name)
+        self.env = dict(os.environ, JAILOR_CONF_DIR=str(base / "conf"), JAILOR_RUN_DIR=str(self.run_dir),
                         JAILOR_EMBEDDED_POOL=str(base / "embedded"))
-        self.run_dir = base / "run"
         self.started = set()
         ws.on_exit(self.stop_all)
 
