@@ -323,7 +323,7 @@ int runtime_exec(const struct jailor_ctx *ctx, struct storage *s, const struct e
                  int *ret_status, struct jailor_error *err)
 {
         struct entry e = {.req = req, .pty_slave = -1, .report = -1};
-        struct confinement confine;
+        struct confinement confine = {0};
         struct runtime_state st;
         struct cgroup *cg = NULL;
         struct jail *j = NULL;
@@ -343,6 +343,8 @@ int runtime_exec(const struct jailor_ctx *ctx, struct storage *s, const struct e
         }
         e.clean_env = jail_prop_true(j, "exec_clean");
         r = confine_from_props(j->props, &confine, err);
+        if (r == 0)
+                r = confine_seccomp_prepare(ctx, &confine, err);
         if (r < 0)
                 goto out;
         e.confine = &confine;
@@ -430,6 +432,7 @@ out:
                 close(e.pty_slave);
         if (cg)
                 cgroup_free(cg);
+        confine_seccomp_release(&confine);
         jail_free(j);
         return r;
 }
