@@ -32,7 +32,6 @@ integration: deps-check build
 # The README's test command: unit tests, then the integration tests as root.
 check: unit integration
 
-# The main job so far: the embedded pool, and a Debian release in it (fetched once).
 # cgroup v2 limits in a qemu guest booted with cgroup_no_v1=all (slow: software emulation).
 check-vm: build
 	JAILOR_BUILD_DIR=$(abspath $(BUILD)) tests/vm/run
@@ -44,6 +43,7 @@ bench: build
 	tools/install-deps.sh bench
 	JAILOR_BUILD_DIR=$(abspath $(BUILD)) /usr/bin/python3 bench/run.py --doc docs/PERFORMANCE.md $(BENCH_ARGS)
 
+# The main job so far: the embedded pool, a Debian release in it (fetched once), a jail booted.
 demo: build
 	JAILOR=$(JAILOR) tools/demo.sh
 

@@ -7,7 +7,7 @@
 set -eu
 
 build="meson ninja-build pkg-config gcc libjansson-dev libarchive-dev libcurl4-openssl-dev libssl-dev libseccomp-dev libcap-dev libmnl-dev libnftables-dev debootstrap"
-check="libcmocka-dev python3-pytest zfs-fuse btrfs-progs busybox-static bindfs zstd xz-utils iproute2 dnsmasq-base nftables"
+check="libcmocka-dev python3-pytest zfs-fuse btrfs-progs busybox-static bindfs zstd xz-utils iproute2 dnsmasq-base nftables ethtool"
 # what bench/ compares jailor with: LXC, systemd-nspawn, and hyperfine to time them
 peers="lxc systemd-container hyperfine"
 

@@ -38,8 +38,12 @@ static const char *none_as_dash(const char *s)
 }
 
 /* The long listing's IP4: the property as set; for DHCP what can be known without the jail. */
-static const char *ip4_long(const struct jail_row *r)
+static const char *ip4_long(const struct jail_row *r, char *buf, size_t size)
 {
+        if (r->address) {
+                snprintf(buf, size, "vnet0|%s", r->address);
+                return buf;
+        }
         if (r->dhcp)
                 return r->state.up ? "DHCP" : "DHCP (not running)";
         return none_as_dash(r->ip4_addr);
@@ -54,7 +58,7 @@ static const char *ip4_quick(const struct jail_row *r, const char *ip4_short)
 static int add_row(struct table *t, enum list_format format, const struct jail_row *r)
 {
         _cleanup_free_ char *ip4 = r->corrupt ? strdup(NOT_AVAILABLE) : jail_row_ip4_short(r);
-        char jid[24] = "-";
+        char jid[24] = "-", lease[64];
         const char *state = r->corrupt ? "CORRUPT" : jail_state_name(&r->state);
         const char *na = NOT_AVAILABLE;
 
@@ -77,7 +81,7 @@ static int add_row(struct table *t, enum list_format format, const struct jail_r
                 return table_add_row(
                     t, (const char *const[]){jid, r->name, r->boot ? "on" : "off", state,
                                              r->is_template ? "template" : "jail",
-                                             or_dash(r->release), ip4_long(r),
+                                             or_dash(r->release), ip4_long(r, lease, sizeof(lease)),
                                              none_as_dash(r->ip6_addr), or_dash(r->source_template),
                                              r->basejail ? "yes" : "no"});
         }
@@ -94,12 +98,12 @@ static json_t *row_json(const void *row)
                                  "error", r->corrupt_reason);
         if (!ip4)
                 return NULL;
-        return json_pack("{s:o, s:s, s:s, s:b, s:s, s:s?, s:s, s:s, s:s, s:b, s:s?, s:b}", "jid",
+        return json_pack("{s:o, s:s, s:s, s:b, s:s, s:s?, s:s, s:s, s:s, s:b, s:s?, s:s?, s:b}", "jid",
                          r->state.up ? json_integer(r->state.jid) : json_null(), "name", r->name,
                          "state", jail_state_name(&r->state), "boot", r->boot, "type",
                          r->is_template ? "template" : "jail", "release", r->release, "ip4", ip4,
                          "ip4_addr", r->ip4_addr, "ip6_addr", r->ip6_addr, "dhcp", r->dhcp,
-                         "template", r->source_template, "basejail", r->basejail);
+                         "address", r->address, "template", r->source_template, "basejail", r->basejail);
 }
 
 static int print_rows(struct cli *cli, const struct jail_row *rows, size_t n,

@@ -3,7 +3,7 @@
  * cgroup-harness [DISK]
  *
  * The cgroup test body, on the real kernel, as root: makes the cgroup
- * jailor/test-PID-limits, applies limits from jail properties, checks the
+ * JAILOR_CGROUP_DIR/test-PID-limits (jailor/ by default), applies limits from jail properties, checks the
  * control files hold them, and proves they bite on child processes moved
  * into it (memoryuse, maxproc, pcpu), changes them live, removes them with
  * "off", kills everything and removes the cgroup.  DISK (default "/") is a
@@ -572,8 +572,8 @@ int main(int argc, char **argv)
         read_all_cpus();
         if (OK(cgroup_probe(&V, &E)) < 0 || OK(jail_limits_block_device(disk_path, &DISK, &E)) < 0)
                 goto out;
-        printf("# cgroup v%d, jail cgroup jailor/%s, disk of '%s': %u:%u, CPUs %s\n", (int)V, NAME,
-               disk_path, major(DISK), minor(DISK), ALL_CPUS);
+        printf("# cgroup v%d, jail cgroup %s/%s, disk of '%s': %u:%u, CPUs %s\n", (int)V,
+               cgroup_jailor_dir(), NAME, disk_path, major(DISK), minor(DISK), ALL_CPUS);
         atexit(clean_up);
         if (OK(cgroup_open(NAME, &CG, &E)) < 0)
                 goto out;

@@ -16,6 +16,11 @@ REPO = Path(__file__).resolve().parents[2]
 BUILD = Path(os.environ.get("JAILOR_BUILD_DIR", REPO / "build"))
 JAILOR = BUILD / "src" / "cli" / "jailor"
 MUST_WORK = os.environ.get("JAILOR_MUST_WORK") == "1"
+# This run's jails get their cgroups under /sys/fs/cgroup[/CONTROLLER]/CGROUP_DIR
+# (every jailor the tests run inherits it), so that runs side by side never see,
+# or blame, each other's jails, whatever their names.
+CGROUP_DIR = f"jailor-test-{os.getpid()}"
+os.environ["JAILOR_CGROUP_DIR"] = CGROUP_DIR
 
 
 def skip_or_fail(reason):
@@ -146,10 +151,10 @@ def fetch_bookworm(jailor, pool_path):
 
 
 def _jail_cgroups():
-    """The jails' cgroups in every hierarchy: /sys/fs/cgroup[/CONTROLLER]/jailor/NAME."""
+    """This run's jail cgroups in every hierarchy: /sys/fs/cgroup[/CONTROLLER]/CGROUP_DIR/NAME."""
     found = []
     for top in [Path("/sys/fs/cgroup"), *Path("/sys/fs/cgroup").iterdir()]:
-        jailor_dir = top / "jailor"
+        jailor_dir = top / CGROUP_DIR
         if jailor_dir.is_dir():
             found += [str(d) for d in jailor_dir.iterdir() if d.is_dir()]
     return found
@@ -158,7 +163,7 @@ def _jail_cgroups():
 def _machine_state(ours):
     """What a test could leave behind, limited to this run's own things
     (under its base temporary directory) so that two runs side by side do
-    not blame each other; jail cgroups are named by jail, not by run."""
+    not blame each other (jail cgroups: see CGROUP_DIR)."""
     mounts = [m for m in Path("/proc/self/mounts").read_text().splitlines() if ours in m]
     loops = [l for l in subprocess.run(["losetup", "-a"], capture_output=True,
                                        text=True).stdout.splitlines() if ours in l]

@@ -76,7 +76,10 @@ class Topology:
     def jailor(self, j, *args, check=True, input=None, timeout=120):
         """Runs the jailor binary of the fixture `j` (conftest.Jailor) in the host namespace."""
         from conftest import JAILOR
-        proc = subprocess.run(["ip", "netns", "exec", self.ns("host"), str(JAILOR), *map(str, args)],
+        # nsenter, not `ip netns exec`: that one remounts /sys, and with it the
+        # cgroup hierarchies under /sys/fs/cgroup that jails are put in
+        proc = subprocess.run(["nsenter", f"--net=/run/netns/{self.ns('host')}", str(JAILOR),
+                               *map(str, args)],
                               env=j.env, input=input, capture_output=True, text=True,
                               timeout=timeout)
         if check and proc.returncode != 0:

@@ -11,13 +11,16 @@ BUSYBOX = Path("/bin/busybox")
 APPLETS = ["sh", "ls", "cat", "echo", "true", "false", "sleep", "mount", "hostname", "ps", "id"]
 
 
-def make_busybox_root(root: Path) -> Path:
-    """A busybox system in root: /bin applets, /etc/os-release, a device
-    node, a setuid file owned by someone else, and an extended attribute."""
+NET_APPLETS = ["ip", "ping", "wget", "httpd", "nc", "cut", "grep"]
+
+
+def make_busybox_root(root: Path, applets=()) -> Path:
+    """A busybox system in root: /bin applets (and more applets), /etc/os-release,
+    a device node, a setuid file owned by someone else, and an extended attribute."""
     for d in ["bin", "sbin", "etc", "dev", "proc", "sys", "tmp", "root", "usr/bin", "var/log"]:
         (root / d).mkdir(parents=True, exist_ok=True)
     shutil.copy2(BUSYBOX, root / "bin" / "busybox")
-    for applet in APPLETS:
+    for applet in [*APPLETS, *applets]:
         os.symlink("busybox", root / "bin" / applet)
     os.symlink("../bin/busybox", root / "sbin" / "init")
     os.symlink("/bin/busybox", root / "usr" / "bin" / "env")  # absolute: fine inside the root

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CGROUP_DIR
+
 REPO = Path(__file__).resolve().parents[2]
 BUILD = Path(os.environ.get("JAILOR_BUILD_DIR", REPO / "build"))
 CGROUP_ROOT = Path("/sys/fs/cgroup")
@@ -31,8 +33,9 @@ def unavailable(reason):
 
 
 def jailor_dirs():
-    """Every jailor/ cgroup directory: one per v1 hierarchy, or the v2 one."""
-    return [d for d in [CGROUP_ROOT / "jailor", *CGROUP_ROOT.glob("*/jailor")] if d.is_dir()]
+    """Every cgroup directory of this run's jails: one per v1 hierarchy, or the v2 one."""
+    return [d for d in [CGROUP_ROOT / CGROUP_DIR, *CGROUP_ROOT.glob(f"*/{CGROUP_DIR}")]
+            if d.is_dir()]
 
 
 def cgroups_of(harness_pid):

@@ -226,6 +226,85 @@ def test_killed_create_and_destroy_leave_old_or_new(jailor, pool, pool_with_rele
     assert list((root / "staging").iterdir()) == []
 
 
+def copy_snapshots(pool):
+    """The @jailor-copy- snapshots in the pool's jailor dataset (zfs)."""
+    out = subprocess.run(["zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-r",
+                          f"{pool.pool}/jailor"], capture_output=True, text=True, check=True)
+    return [n for n in out.stdout.split() if "@jailor-copy-" in n]
+
+
+def wait_for_orphaned_sends(pool, timeout=60):
+    """A killed copy's `zfs send | zfs recv` runs on to its end: wait for it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+        if not any(line.startswith(("zfs send", "zfs recv")) and pool.pool in line
+                   for line in ps.splitlines()):
+            return
+        time.sleep(0.2)
+    raise AssertionError("a zfs send or recv of a killed copy is still running")
+
+
+@pytest.mark.parametrize("pool", ["zfs"], indirect=True)
+def test_killed_thick_create_leaves_no_copy_snapshot(jailor, pool, pool_with_release):
+    """A create -T killed while it sends the release leaves the snapshot it
+    sends (@jailor-copy-<pid>-<start>); snaplist never shows it, and the next
+    copy clears it."""
+    root = pool_with_release
+    killed_mid_copy = 0
+    for attempt in range(12):
+        if killed_mid_copy >= 2:
+            break
+        p = subprocess.Popen([str(JAILOR), "create", "-r", "bb", "-n", "k", "-T"], env=jailor.env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # kill it the moment its copy snapshot exists
+        while p.poll() is None and not copy_snapshots(pool):
+            time.sleep(0.01)
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        wait_for_orphaned_sends(pool)
+        left = copy_snapshots(pool)
+        killed_mid_copy += bool(left)
+        if "k" in jails(root):
+            names = [s["name"] for s in jailor.json("snaplist", "k")]
+            assert not [n for n in names if n.startswith("jailor-copy-")], names
+        jailor.run("destroy", "k", check=False)
+    assert killed_mid_copy, "no create was killed while its copy snapshot existed"
+    # the next copy clears what the killed ones left
+    jailor.run("create", "-r", "bb", "-n", "k", "-T")
+    assert copy_snapshots(pool) == []
+    assert (root / "jails" / "k" / "root" / "bin" / "busybox").exists()
+    jailor.run("destroy", "k")
+
+
+@pytest.mark.parametrize("pool", ["zfs"], indirect=True)
+def test_copy_snapshots_hidden_and_cleared_when_their_copy_is_gone(jailor, pool,
+                                                                    pool_with_release):
+    root = pool_with_release
+    jailor.run("create", "-r", "bb", "-n", "k", "-T")
+    jail_root = subprocess.run(["zfs", "list", "-H", "-o", "name", "-r", f"{pool.pool}/jailor"],
+                               capture_output=True, text=True, check=True).stdout.split()
+    jail_root = next(n for n in jail_root if n.endswith("/jails/k/root"))
+    release_root = jail_root.replace("/jails/k/root", "/releases/bb/root")
+    # one left by a copy whose process is gone (no pid is that large), one by
+    # a running copy: this test's process, named the way jailor names them
+    start = open(f"/proc/{os.getpid()}/stat").read().rpartition(")")[2].split()[19]
+    stale = [f"{jail_root}@jailor-copy-999999999-1", f"{release_root}@jailor-copy-12345678"]
+    live = f"{release_root}@jailor-copy-{os.getpid()}-{start}"
+    for snap in [*stale, live]:
+        subprocess.run(["zfs", "snapshot", snap], check=True)
+    jailor.run("snapshot", "-n", "mine", "k")
+    assert [s["name"] for s in jailor.json("snaplist", "k")] == ["mine"]
+    assert "is reserved" in jailor.fails("snapshot", "-n", "jailor-copy-1-1", "k")
+    # a destroy clears the stale ones and leaves the one in use
+    jailor.run("create", "-r", "bb", "-n", "other")
+    jailor.run("destroy", "other")
+    assert copy_snapshots(pool) == [live]
+    subprocess.run(["zfs", "destroy", live], check=True)
+    jailor.run("destroy", "k")
+    assert jails(root) == []
+
+
 IOCAGE_CONFIG = {
     "CONFIG_VERSION": "29",
     "allow_raw_sockets": 1,

@@ -95,7 +95,7 @@ def test_set_prints_old_and_new_and_writes_once(jailor, web):
 
 def test_set_on_each_backend(jailor, any_pool_web):
     pool, root = any_pool_web
-    jailor.run("set", "notes=on " + pool.backend, "ip4_addr=vnet0|10.1.2.3/24", "web")
+    jailor.run("set", "notes=on " + pool.backend, "vnet=on", "ip4_addr=vnet0|10.1.2.3/24", "web")
     assert config(root)["notes"] == "on " + pool.backend
     assert jailor.run("list", "-h").stdout == "-\tweb\tdown\tbb\t10.1.2.3\n"
     if pool.backend == "dir":

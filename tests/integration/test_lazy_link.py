@@ -1,4 +1,4 @@
-"""jailor loads libcurl, libarchive and libcrypto only when a command uses
+"""jailor loads libcurl, libarchive, libcrypto and libnftables only when a command uses
 them (src/lib/lazy/lazy_link.c), so that start, stop, exec and list do not
 pay for mapping forty libraries (x86-64 builds)."""
 import os
@@ -9,7 +9,7 @@ import pytest
 
 from conftest import JAILOR, with_dir_pool
 
-BIG = ("libcurl.so", "libarchive.so", "libcrypto.so")
+BIG = ("libcurl.so", "libarchive.so", "libcrypto.so", "libnftables.so")
 
 pytestmark = pytest.mark.skipif(platform.machine() != "x86_64",
                                 reason="lazy linking is built on x86-64 only (meson option lazy_link)")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import rootfs
-from conftest import with_dir_pool
+from conftest import CGROUP_DIR, with_dir_pool
 
 CGROUP = Path("/sys/fs/cgroup")
 V2 = (CGROUP / "cgroup.controllers").exists()
@@ -38,7 +38,7 @@ def jailor(jailor, tmp_path, busybox_tar):
 
 def cg(controller, name):
     """The jail's cgroup directory holding controller's files."""
-    return CGROUP / "jailor" / name if V2 else CGROUP / controller / "jailor" / name
+    return CGROUP / CGROUP_DIR / name if V2 else CGROUP / controller / CGROUP_DIR / name
 
 
 def read(controller, name, v1_file, v2_file):
@@ -98,7 +98,8 @@ def alive(pid):
 
 def jail_cgroups(name):
     """Every directory of the jail's cgroup left on the host."""
-    return [d for d in [CGROUP / "jailor" / name, *CGROUP.glob(f"*/jailor/{name}")] if d.exists()]
+    return [d for d in [CGROUP / CGROUP_DIR / name, *CGROUP.glob(f"*/{CGROUP_DIR}/{name}")]
+            if d.exists()]
 
 
 def test_memoryuse_oom_kills_inside_the_jail(jailor):

@@ -29,7 +29,8 @@ def pool_with_release(jailor, pool, busybox_tar):
 
 @pytest.fixture
 def four_jails(jailor, dir_pool):
-    jailor.run("create", "-r", "bb", "-n", "web", "ip4_addr=vnet0|10.0.0.6/24,vnet0|10.0.0.5/24")
+    jailor.run("create", "-r", "bb", "-n", "web", "vnet=on",
+               "ip4_addr=vnet0|10.0.0.6/24,vnet0|10.0.0.5/24")
     jailor.run("create", "-r", "bb", "-n", "db")
     jailor.run("create", "-r", "bb", "-n", "dh", "vnet=1", "dhcp=1", "ip6_addr=vnet0|accept_rtadv")
     jailor.run("create", "-r", "bb", "-n", "base", "-b", "boot=on", "ip4_addr=10.0.0.2")
@@ -99,7 +100,7 @@ def test_json_list(jailor, four_jails):
     assert [r["name"] for r in rows] == ["base", "db", "dh", "web"]
     assert rows[0] == {"jid": None, "name": "base", "state": "down", "boot": True, "type": "jail",
                        "release": "bb", "ip4": "10.0.0.2", "ip4_addr": "10.0.0.2",
-                       "ip6_addr": "none", "dhcp": False, "template": None, "basejail": True}
+                       "ip6_addr": "none", "dhcp": False, "address": None, "template": None, "basejail": True}
     assert rows[2]["ip4"] == "DHCP" and rows[2]["dhcp"] is True
     assert rows[3]["ip4"] == "10.0.0.6,10.0.0.5"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import rootfs
-from conftest import JAILOR, with_dir_pool
+from conftest import CGROUP_DIR, JAILOR, with_dir_pool
 
 
 @pytest.fixture(scope="session")
@@ -70,8 +70,8 @@ def test_start_exec_stop(running, pool):
     if log is not None:
         assert "jail 'web' started" in log and "init exited" in log
     for c in ("memory", "pids", "cpu"):
-        assert not os.path.exists(f"/sys/fs/cgroup/{c}/jailor/web")
-    assert not os.path.exists("/sys/fs/cgroup/unified/jailor/web")
+        assert not os.path.exists(f"/sys/fs/cgroup/{c}/{CGROUP_DIR}/web")
+    assert not os.path.exists(f"/sys/fs/cgroup/unified/{CGROUP_DIR}/web")
 
 
 @pytest.fixture

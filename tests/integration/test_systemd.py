@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import fetch_bookworm
+from conftest import CGROUP_DIR, fetch_bookworm
 
 BOOT_TIMEOUT = 60
 
@@ -55,7 +55,7 @@ def test_bookworm_boots_systemd_and_stops_clean(bookworm_jail, tmp_path):
     assert jailor.run("exec", "deb", "stat", "-f", "-c", "%T", "/sys/fs/cgroup").stdout == "cgroup2fs\n"
     assert jailor.run("exec", "deb", "cat", "/proc/1/cgroup").stdout.endswith("::/init.scope\n")
     host_cgroup = Path(f"/proc/{init}/cgroup").read_text()
-    assert "::/jailor/deb/init.scope\n" in host_cgroup
+    assert f"::/{CGROUP_DIR}/deb/init.scope\n" in host_cgroup
     # the console shows the boot, and no host environment leaked into it
     env = jailor.run("exec", "deb", "cat", "/proc/1/environ").stdout.split("\0")
     assert "container=jailor" in env and not any(e.startswith("JAILOR_") for e in env)

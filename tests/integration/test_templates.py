@@ -49,7 +49,7 @@ def root_is_readonly(pool, root, kind, name):
 
 def test_template_round_trip(jailor, pool, root):
     jailor.run("create", "-r", "bb", "-n", "tpl", "notes=from the template", "priority=7",
-               "ip4_addr=vnet0|10.0.0.9/24", "boot=on")
+               "vnet=on", "ip4_addr=vnet0|10.0.0.9/24", "boot=on")
     assert not root_is_readonly(pool, root, "jails", "tpl")
 
     # a bad assignment next to template=yes moves nothing

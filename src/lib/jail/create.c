@@ -26,6 +26,8 @@
 #include "../util/run.h"
 #include "config.h"
 #include "hooks.h"
+#include "net_check.h"
+#include "proxy.h"
 #include "props_set.h"
 
 /* The release's system directories a basejail binds read-only (SPEC §5). */
@@ -320,7 +322,8 @@ static int check_user_props(const struct jail_create_request *req, json_t **ret,
 
 static int create_one(const struct jailor_ctx *ctx, struct storage *s,
                       const struct jail_create_request *req, const char *name, json_t *user,
-                      const struct jail *tmpl, struct jailor_error *err)
+                      const struct jail *tmpl, const struct proxy_settings *proxy,
+                      struct jailor_error *err)
 {
         _cleanup_free_ char *lock_path_unused = NULL, *fstab_text = NULL, *hostname = NULL;
         _cleanup_free_ char *final_ds = NULL, *final_root = NULL;
@@ -360,6 +363,12 @@ static int create_one(const struct jailor_ctx *ctx, struct storage *s,
         if (req->kind == JAIL_CLONE)
                 remove_stale_snapshot(s, b.origin, name);
 
+        r = initial_config(tmpl, req->kind == JAIL_EMPTY ? NULL : release, req->kind, user, &config,
+                           err);
+        if (r == 0)
+                r = jail_check_network_config(ctx, s, name, config, err);
+        if (r < 0)
+                goto fail;
         r = storage_create(s, b.staging, err);
         if (r < 0)
                 goto fail;
@@ -386,6 +395,8 @@ static int create_one(const struct jailor_ctx *ctx, struct storage *s,
                         goto fail;
                 b.mounted = true;
                 r = write_identity(root, hostname, err);
+                if (r == 0)
+                        r = proxy_write_into_root(root, proxy, err);
                 if (r < 0)
                         goto fail;
                 r = storage_umount(s, b.root_ds, err);
@@ -406,17 +417,12 @@ static int create_one(const struct jailor_ctx *ctx, struct storage *s,
                 r = write_file_atomic(fstab_path, fstab_text ? fstab_text : "", fstab_len, 0644, err);
                 if (r < 0)
                         goto fail;
-                r = initial_config(tmpl, req->kind == JAIL_EMPTY ? NULL : release, req->kind, user,
-                                   &config, err);
-                if (r < 0)
-                        goto fail;
                 json_object_del(config, "template");
                 r = config_write(config_path, config, err);
                 /* quota= given at create, or inherited from a template */
                 if (r == 0 && json_is_string(json_object_get(config, "quota")))
                         r = jail_apply_quota(s, name, b.root_ds,
                                              json_string_value(json_object_get(config, "quota")), err);
-                json_decref(config);
                 if (r < 0)
                         goto fail;
         }
@@ -430,11 +436,13 @@ static int create_one(const struct jailor_ctx *ctx, struct storage *s,
         if (r < 0)
                 goto fail;
         build_done(&b);
+        json_decref(config);
         hooks_run_created(ctx, s, name, final_root);
         return 0;
 fail:
         build_undo(s, &b);
         build_done(&b);
+        json_decref(config);
         return r;
 }
 
@@ -495,6 +503,7 @@ int jail_create(const struct jailor_ctx *ctx, struct storage *s,
                 struct jailor_error *err)
 {
         _cleanup_strv_free_ char **names = NULL;
+        struct proxy_settings proxy = {0};
         struct jail *tmpl = NULL;
         json_t *user = NULL;
         int r, sources = !!req->release + !!req->template_name + (req->kind == JAIL_EMPTY);
@@ -509,9 +518,15 @@ int jail_create(const struct jailor_ctx *ctx, struct storage *s,
                 return -err->errnum;
         if (req->count > 1000)
                 return jailor_error_set(err, EINVAL, "Invalid count '%u': at most 1000", req->count);
-        r = check_user_props(req, &user, err);
+        /* a bad proxy refuses the create before anything is made or fetched */
+        r = proxy_settings_load(ctx, &proxy, err);
         if (r < 0)
                 return r;
+        r = check_user_props(req, &user, err);
+        if (r < 0) {
+                proxy_settings_done(&proxy);
+                return r;
+        }
         if (req->template_name) {
                 r = jail_open(ctx, s, req->template_name, &tmpl, err);
                 if (r == 0 && (!tmpl->is_template || tmpl->corrupt)) {
@@ -527,7 +542,8 @@ int jail_create(const struct jailor_ctx *ctx, struct storage *s,
         if (r == 0)
                 r = names_for(req, &names, err);
         for (size_t i = 0; r == 0 && names[i]; i++)
-                r = create_one(ctx, s, req, names[i], user, tmpl, err);
+                r = create_one(ctx, s, req, names[i], user, tmpl, &proxy, err);
+        proxy_settings_done(&proxy);
         json_decref(user);
         jail_free(tmpl);
         if (r < 0)

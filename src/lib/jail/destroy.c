@@ -77,7 +77,10 @@ static char *strv_join(char **v)
 /* Removes what a killed create or destroy of name left in staging/. */
 static int clear_staging(struct storage *s, const char *staging, struct jailor_error *err)
 {
-        return storage_exists(s, staging) > 0 ? storage_destroy(s, staging, err) : 0;
+        if (storage_exists(s, staging) > 0)
+                return storage_destroy(s, staging, err);
+        /* a destroy killed after its commit point leaves the data without a name */
+        return storage_clear_debris(s, staging, err);
 }
 
 int jail_destroy(const struct jailor_ctx *ctx, struct storage *s, const char *name, bool recursive,

@@ -12,6 +12,7 @@
 #include "../props/parse.h"
 #include "../runtime/state.h"
 #include "../util/cleanup.h"
+#include "../util/fs.h"
 #include "jail.h"
 
 int jail_state(const struct jailor_ctx *ctx, const char *name, struct jail_state *ret)
@@ -51,6 +52,7 @@ static void row_done(struct jail_row *r)
         free(r->corrupt_reason);
         free(r->release);
         free(r->ip4_addr);
+        free(r->address);
         free(r->ip6_addr);
         free(r->source_template);
 }
@@ -68,6 +70,17 @@ static int row_corrupt(struct jail_row *r, const char *name, const char *reason)
         r->name = strdup(name);
         r->corrupt_reason = strdup(reason);
         return r->name && r->corrupt_reason ? 0 : -ENOMEM;
+}
+
+/* The address the supervisor of a DHCP or NAT jail wrote down; NULL without one. */
+static char *read_address(const struct jailor_ctx *ctx, const char *name)
+{
+        _cleanup_free_ char *path = runtime_dir(ctx, name, "address"), *text = NULL;
+
+        if (!path || read_file(path, &text, NULL, NULL) < 0)
+                return NULL;
+        text[strcspn(text, "\n")] = '\0';
+        return text[0] ? TAKE_PTR(text) : NULL;
 }
 
 static int row_from_jail(const struct jailor_ctx *ctx, struct jail_row *r, const struct jail *j)
@@ -92,6 +105,8 @@ static int row_from_jail(const struct jailor_ctx *ctx, struct jail_row *r, const
         r->ip4_addr = strdup(ip4 ? ip4 : "none");
         r->ip6_addr = strdup(ip6 ? ip6 : "none");
         r->source_template = strdup_or_null(tmpl);
+        if ((r->dhcp || jail_prop_true(j, "nat")) && r->state.up)
+                r->address = read_address(ctx, j->name);
         if (!r->name || !r->ip4_addr || !r->ip6_addr || (release && !r->release) ||
             (tmpl && !r->source_template))
                 return -ENOMEM;
@@ -151,6 +166,8 @@ char *jail_row_ip4_short(const struct jail_row *r)
         size_t size = 0;
         FILE *f;
 
+        if (r->address)
+                return strndup(r->address, strcspn(r->address, "/"));
         if (r->dhcp)
                 return strdup("DHCP");
         if (parse_addr_list(NULL, r->ip4_addr, AF_INET, &l, NULL) < 0)

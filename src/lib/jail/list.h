@@ -55,6 +55,7 @@ struct jail_row {
         char *release;         /* NULL for an empty jail (create -e) */
         char *ip4_addr;        /* canonical property values: "none", "vnet0|10.0.0.5/24"... */
         char *ip6_addr;
+        char *address;         /* a running DHCP or NAT jail's address, "10.77.0.123/24"; else NULL */
         char *source_template; /* the template it was created from, NULL when none */
 };
 

@@ -13,6 +13,7 @@
 #include "../util/cleanup.h"
 #include "config.h"
 #include "list.h"
+#include "net_check.h"
 #include "props_get.h"
 #include "template.h"
 
@@ -23,6 +24,7 @@ struct set_plan {
         const char *old_quota;
         int template_to;   /* -1: unchanged; 1: become a template; 0: become a jail */
         bool live_limits;  /* the jail runs and a resource limit changes: apply it now */
+        bool network;      /* a network property changes: check the whole network again */
 };
 
 /*
@@ -97,6 +99,8 @@ static int plan_one(struct jail *j, json_t *defaults, const struct jail_state *s
                            "restart", restart);
         if (!change || json_array_append_new(plan->changes, change) < 0)
                 return jailor_error_set(err, ENOMEM, "Out of memory");
+        if (jail_prop_is_network(name))
+                plan->network = true;
         if (st->up && runtime_is_live_limit(name))
                 plan->live_limits = true;
         if (STREQ(name, "quota")) {
@@ -250,6 +254,10 @@ int jail_set(const struct jailor_ctx *ctx, struct storage *s, const char *name,
                 if (r < 0)
                         goto out;
         }
+        if (plan.network)
+                r = jail_check_network_config(ctx, s, name, j->config, err);
+        if (r < 0)
+                goto out;
         if (plan.template_to == 1)
                 r = template_check_make(ctx, s, j, err);
         else if (plan.template_to == 0)

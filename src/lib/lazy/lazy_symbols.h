@@ -16,6 +16,7 @@
 LAZY_LIBRARY(CURL)
 LAZY_LIBRARY(ARCHIVE)
 LAZY_LIBRARY(CRYPTO)
+LAZY_LIBRARY(NFTABLES)
 #endif
 
 #ifdef LAZY_SYMBOL
@@ -31,6 +32,14 @@ LAZY_SYMBOL(CRYPTO, EVP_DigestUpdate)
 LAZY_SYMBOL(CRYPTO, EVP_MD_CTX_free)
 LAZY_SYMBOL(CRYPTO, EVP_MD_CTX_new)
 LAZY_SYMBOL(CRYPTO, EVP_sha256)
+LAZY_SYMBOL(NFTABLES, nft_ctx_buffer_error)
+LAZY_SYMBOL(NFTABLES, nft_ctx_buffer_output)
+LAZY_SYMBOL(NFTABLES, nft_ctx_free)
+LAZY_SYMBOL(NFTABLES, nft_ctx_get_error_buffer)
+LAZY_SYMBOL(NFTABLES, nft_ctx_get_output_buffer)
+LAZY_SYMBOL(NFTABLES, nft_ctx_new)
+LAZY_SYMBOL(NFTABLES, nft_ctx_output_set_flags)
+LAZY_SYMBOL(NFTABLES, nft_run_cmd_from_buffer)
 LAZY_SYMBOL(ARCHIVE, archive_entry_copy_hardlink)
 LAZY_SYMBOL(ARCHIVE, archive_entry_copy_pathname)
 LAZY_SYMBOL(ARCHIVE, archive_entry_filetype)

@@ -426,6 +426,32 @@ int rtnl_link_set_master(struct rtnl *r, const char *name, const char *master,
                              "Cannot add '%s' to bridge '%s'", name, master);
 }
 
+/*
+ * Hairpin mode on the bridge port name: the bridge may send a frame back out
+ * of the port it came in by, so a jail reaches itself through the host (a
+ * NAT jail through its own port forward).  The bridge's own setlink finds
+ * the port by index only.
+ */
+int rtnl_link_set_hairpin(struct rtnl *r, const char *name, bool on, struct jailor_error *err)
+{
+        char buf[RTNL_REQUEST_SIZE];
+        struct nlmsghdr *nlh;
+        struct nlattr *nest;
+        int k;
+
+        k = rtnl_link_index(r, name, err);
+        if (k < 0)
+                return k;
+        nlh = rtnl_request(buf, RTM_SETLINK, 0);
+        struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+        ifi->ifi_family = AF_BRIDGE;
+        ifi->ifi_index = k;
+        nest = mnl_attr_nest_start(nlh, IFLA_PROTINFO);
+        mnl_attr_put_u8(nlh, IFLA_BRPORT_MODE, on ? 1 : 0);
+        mnl_attr_nest_end(nlh, nest);
+        return link_call(r, nlh, name, NULL, NULL, err, "Cannot set hairpin mode on '%s'", name);
+}
+
 int rtnl_link_set_netns(struct rtnl *r, const char *name, int netns_fd, struct jailor_error *err)
 {
         uint32_t fd = (uint32_t)netns_fd;

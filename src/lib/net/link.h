@@ -57,6 +57,8 @@ int rtnl_link_set_mac(struct rtnl *r, const char *name, const uint8_t mac[6],
 int rtnl_link_set_master(struct rtnl *r, const char *name, const char *master,
                          struct jailor_error *err);
 
+/* Hairpin mode of bridge port name: frames may go back out of the port they came in by. */
+int rtnl_link_set_hairpin(struct rtnl *r, const char *name, bool on, struct jailor_error *err);
 /* Moves name into the namespace of netns_fd, keeping its name. */
 int rtnl_link_set_netns(struct rtnl *r, const char *name, int netns_fd, struct jailor_error *err);
 

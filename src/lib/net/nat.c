@@ -141,3 +141,24 @@ int nat_list_jails(char ***ret_names, struct jailor_error *err)
         *ret_names = TAKE_PTR(names);
         return (int)n;
 }
+
+int nat_taken_addresses(const char *except, struct in_addr **ret, size_t *ret_n,
+                        struct jailor_error *err)
+{
+        _cleanup_(nat_state_done) struct nat_state st = {0};
+        struct in_addr *v;
+        size_t n = 0;
+        int r = nat_state_read(&st, err);
+
+        if (r < 0)
+                return r;
+        v = calloc(st.n + 1, sizeof(*v));
+        if (!v)
+                return jailor_error_set(err, ENOMEM, "Out of memory");
+        for (size_t i = 0; i < st.n; i++)
+                if (st.v[i].kind == NAT_ELEM_ADDRESS && !STREQ(st.v[i].owner, except))
+                        v[n++] = st.v[i].addr;
+        *ret = v;
+        *ret_n = n;
+        return 0;
+}

@@ -69,6 +69,13 @@ int nat_remove_jail(const struct jailor_ctx *ctx, const char *name, struct jailo
  */
 int nat_list_jails(char ***ret_names, struct jailor_error *err);
 
+/*
+ * The private addresses the table gives jails other than except (for
+ * nat_pick_address); *ret is malloc'd.
+ */
+int nat_taken_addresses(const char *except, struct in_addr **ret, size_t *ret_n,
+                        struct jailor_error *err);
+
 /* ---- private addresses (nat_addr.c, pure) ----------------------------- */
 
 /*

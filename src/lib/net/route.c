@@ -56,7 +56,7 @@ static int route_request(struct rtnl *r, const struct route *rt, uint16_t type, 
         rtm->rtm_dst_len = (unsigned char)rt->prefix;
         rtm->rtm_table = RT_TABLE_MAIN;
         if (type == RTM_NEWROUTE) {
-                rtm->rtm_protocol = RTPROT_STATIC;
+                rtm->rtm_protocol = rt->protocol ? rt->protocol : RTPROT_STATIC;
                 rtm->rtm_type = RTN_UNICAST;
                 /* a route without a gateway reaches hosts on the link itself */
                 rtm->rtm_scope = rt->has_gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
@@ -143,7 +143,7 @@ static int default_route_seen(const struct nlmsghdr *nlh, void *data)
 {
         struct default_search *s = data;
         const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-        struct route rt = {.family = s->family};
+        struct route rt = {.family = s->family, .protocol = rtm->rtm_protocol};
         uint32_t table = rtm->rtm_table;
         const struct nlattr *attr;
 

@@ -23,6 +23,7 @@ struct route {
         char dev[IFNAMSIZ]; /* "" : the kernel picks it from the gateway (add, delete) */
         int ifindex;        /* filled by rtnl_route_default */
         uint32_t metric;    /* 0: the kernel's default (delete: any) */
+        uint8_t protocol;   /* who made it (RTPROT_BOOT, RTPROT_RA...); 0 adds RTPROT_STATIC */
 };
 
 /* Adds rt to the main table; EEXIST when the same route is there. */

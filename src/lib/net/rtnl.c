@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "netns.h"
+
 /*
  * Big enough for one part of a dump: the kernel sizes dump parts by the
  * reader's buffer, up to 32 KiB (libmnl's later MNL_SOCKET_DUMP_SIZE).  A
@@ -55,32 +57,15 @@ int rtnl_open(struct rtnl **ret, struct jailor_error *err)
         return 0;
 }
 
-/*
- * The socket is made while this thread is inside the target namespace, and
- * the thread goes back at once: a socket stays in the namespace it was made
- * in.  This was chosen over a helper thread or process (which would never
- * leave the caller's namespace) because it is one syscall pair, needs no
- * threads in a library whose callers fork a lot, and the only step that could
- * leave the thread in the wrong namespace, the setns() back, takes a
- * namespace fd opened before leaving, which cannot fail for a caller that
- * could setns() in the first place.  Should it fail anyway, the process
- * aborts rather than go on configuring the wrong namespace.
- */
+/* A socket stays in the namespace it was made in (netns.h). */
+static int open_here(void *ret, struct jailor_error *err)
+{
+        return rtnl_open(ret, err);
+}
+
 int rtnl_open_in(int netns_fd, struct rtnl **ret, struct jailor_error *err)
 {
-        _cleanup_close_ int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-        int r;
-
-        if (self < 0)
-                return jailor_error_errno(err, errno,
-                                          "Cannot open this thread's network namespace");
-        if (setns(netns_fd, CLONE_NEWNET) < 0)
-                return jailor_error_errno(err, errno, "Cannot enter the network namespace of fd %d",
-                                          netns_fd);
-        r = rtnl_open(ret, err);
-        if (setns(self, CLONE_NEWNET) < 0)
-                abort();
-        return r;
+        return netns_call(netns_fd, open_here, ret, err);
 }
 
 void rtnl_close(struct rtnl *r)

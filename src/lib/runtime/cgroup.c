@@ -7,6 +7,7 @@
 #include "cgroup.h"
 
 #include <dirent.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -294,9 +295,21 @@ int cgroup_add_dir(struct cgroup *cg, enum cgroup_controller c, char *dir, struc
         return 0;
 }
 
+const char *cgroup_jailor_dir(void)
+{
+        const char *v = getenv("JAILOR_CGROUP_DIR");
+
+        if (!v || !*v || strlen(v) > 64 || STREQ(v, ".") || STREQ(v, ".."))
+                return "jailor";
+        for (const char *p = v; *p; p++)
+                if (!isalnum((unsigned char)*p) && !strchr("._-", *p))
+                        return "jailor";
+        return v;
+}
+
 int cgroup_make_dirs(const char *root, const char *name, struct jailor_error *err)
 {
-        _cleanup_free_ char *parent = path_join(root, CGROUP_JAILOR_DIR);
+        _cleanup_free_ char *parent = path_join(root, cgroup_jailor_dir());
         _cleanup_free_ char *dir = parent ? path_join(parent, name) : NULL;
 
         if (!dir)

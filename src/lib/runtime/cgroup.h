@@ -34,8 +34,13 @@
 #include "../error.h"
 #include "limits.h"
 
-/* The directory under each hierarchy's root that holds the jails' cgroups. */
-#define CGROUP_JAILOR_DIR "jailor"
+/*
+ * The directory under each hierarchy's root that holds the jails' cgroups:
+ * "jailor", or $JAILOR_CGROUP_DIR (one name of letters, digits, '.', '_'
+ * and '-'), so that jailors side by side (test runs) keep their jails apart
+ * even when the jails have the same names.
+ */
+const char *cgroup_jailor_dir(void);
 
 enum cgroup_version {
         CGROUP_V1 = 1,

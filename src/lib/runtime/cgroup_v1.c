@@ -85,7 +85,7 @@ static int cpuset_fill(const char *dir, struct jailor_error *err)
 static int open_one(struct cgroup *cg, const char *root, enum cgroup_controller c, bool create,
                     struct jailor_error *err)
 {
-        _cleanup_free_ char *parent = path_join(root, CGROUP_JAILOR_DIR);
+        _cleanup_free_ char *parent = path_join(root, cgroup_jailor_dir());
         char *dir = parent ? path_join(parent, cg->name) : NULL;
         int r = 0;
 

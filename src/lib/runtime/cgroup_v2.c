@@ -76,7 +76,7 @@ static int enable_controllers(const char *dir, struct jailor_error *err)
 static int v2_open(struct cgroup *cg, const struct cgroup_mounts *m, bool create,
                    struct jailor_error *err)
 {
-        _cleanup_free_ char *parent = path_join(m->unified, CGROUP_JAILOR_DIR);
+        _cleanup_free_ char *parent = path_join(m->unified, cgroup_jailor_dir());
         char *dir = parent ? path_join(parent, cg->name) : NULL;
         int r;
 

@@ -15,6 +15,9 @@
 #include "../jail/fstab.h"
 #include "../jail/hooks.h"
 #include "../jail/jail.h"
+#include "../jail/net_check.h"
+#include "../jail/resolver.h"
+#include "../net/jailnet.h"
 #include "../props/parse.h"
 #include "../util/cleanup.h"
 #include "../util/fs.h"
@@ -109,13 +112,77 @@ static int start_checks(const struct jailor_ctx *ctx, const struct jail *j,
         return 0;
 }
 
+/*
+ * The jail's network plan, checked against the host; VNET interfaces get
+ * their MACs for good (stored in config.json) on their first start.
+ */
+static int plan_network(const struct jailor_ctx *ctx, struct storage *s, struct jail *j,
+                        struct jailnet_plan *net, struct jailor_error *err)
+{
+        json_t *macs = json_object();
+        const char *key;
+        json_t *v;
+        int r;
+
+        if (!macs)
+                return jailor_error_set(err, ENOMEM, "Out of memory");
+        r = jailnet_plan_from_props(j->props, net, err);
+        if (r == 0)
+                r = jail_check_addresses(ctx, s, j->name, net, err);
+        if (r == 0)
+                r = jailnet_check_host(net, err);
+        if (r == 0)
+                r = jailnet_assign_macs(net, j->name, macs, err);
+        if (r == 0 && json_object_size(macs) > 0) {
+                json_object_foreach (macs, key, v)
+                        json_object_set(j->config, key, v);
+                r = jail_save(ctx, s, j, err);
+        }
+        json_decref(macs);
+        if (r < 0)
+                jailor_error_prefix(err, "Jail '%s' cannot start", j->name);
+        return r;
+}
+
+/*
+ * What the jail's resolv.conf gets at start (*ret, NULL: nothing).  A DHCP
+ * jail left at the default takes its servers from the lease instead of
+ * the host's file.
+ */
+static int plan_resolver(const struct jailor_ctx *ctx, const struct jail *j,
+                         const struct jailnet_plan *net, struct supervisor_config *cfg, char **ret,
+                         struct jailor_error *err)
+{
+        const char *value = jail_prop(j, "resolver") ?: RESOLVER_HOST_FILE;
+        bool dhcp = false;
+        int r;
+
+        for (size_t i = 0; i < net->n_nics; i++)
+                dhcp = dhcp || net->nics[i].dhcp;
+        if (dhcp && STREQ(value, RESOLVER_HOST_FILE)) {
+                cfg->write_resolv_conf = jail_write_resolv_conf;
+                *ret = NULL;
+                return 0;
+        }
+        r = resolver_content(value, NULL, NULL, ret, err);
+        if (r == -ENOENT) {
+                /* a host without resolv.conf has nothing to give; the jail keeps its own */
+                jailor_warn(ctx, "%s", err->msg);
+                jailor_error_clear(err);
+                return 0;
+        }
+        return r;
+}
+
 int runtime_start(const struct jailor_ctx *ctx, struct storage *s, const char *name,
                   struct jailor_error *err)
 {
         _cleanup_free_ char *log_ds = strjoin("log/", name, "-console.log", NULL);
         _cleanup_free_ char *log = NULL, *run = NULL;
         _cleanup_close_ int lock = -EBADF;
+        _cleanup_free_ char *address = NULL, *resolv = NULL;
         struct supervisor_config cfg = {.ctx = ctx, .storage = s, .name = name};
+        struct jailnet_plan net = {0};
         struct jail *j = NULL;
         pid_t init = 0;
         int r;
@@ -126,12 +193,15 @@ int runtime_start(const struct jailor_ctx *ctx, struct storage *s, const char *n
         r = jail_lock(ctx, name, &lock, err);
         if (r == 0)
                 r = start_checks(ctx, j, err);
+        if (r == 0)
+                r = plan_network(ctx, s, j, &net, err);
         if (r < 0)
                 goto out;
         log = log_ds ? storage_path(s, log_ds) : NULL;
         run = runtime_dir(ctx, name, NULL);
+        address = runtime_dir(ctx, name, "address");
         cfg.plan.root = storage_path(s, j->root_ds);
-        if (!log || !run || !cfg.plan.root) {
+        if (!log || !run || !address || !cfg.plan.root) {
                 r = jailor_error_set(err, ENOMEM, "Out of memory");
                 goto out;
         }
@@ -141,12 +211,17 @@ int runtime_start(const struct jailor_ctx *ctx, struct storage *s, const char *n
         cfg.root_ds = j->root_ds;
         cfg.hostname = jail_prop(j, "host_hostname");
         cfg.exec_start = jail_prop(j, "exec_start");
-        cfg.new_netns = !STREQ(jail_prop(j, "ip4") ?: "new", "inherit");
+        cfg.net = &net;
+        cfg.address_file = address;
+        cfg.net_timeout = prop_uint(j, "exec_timeout", 60);
         cfg.console_log = log;
         cfg.stop_timeout = prop_uint(j, "stop_timeout", 30);
         cfg.plan.max_ptys = prop_uint(j, "pseudoterminals", 0);
         cfg.max_open_files = prop_uint(j, "openfiles", 0);
         r = plan_binds(s, j, &cfg.plan, err);
+        if (r == 0)
+                r = plan_resolver(ctx, j, &net, &cfg, &resolv, err);
+        cfg.resolv_conf = resolv;
         if (r == 0)
                 r = confine_from_props(j->props, &cfg.confine, err);
         if (r == 0)
@@ -170,6 +245,7 @@ int runtime_start(const struct jailor_ctx *ctx, struct storage *s, const char *n
 out:
         confine_seccomp_release(&cfg.confine);
         rootfs_plan_done(&cfg.plan);
+        jailnet_plan_done(&net);
         jail_free(j);
         return r;
 }

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../net/jailnet.h"
+#include "cgroup.h"
 #include "../util/cleanup.h"
 #include "../util/fs.h"
 
@@ -51,6 +53,23 @@ static bool alive(pid_t pid, uint64_t start)
         return pid > 0 && start > 0 && proc_start_time(pid) == start;
 }
 
+/*
+ * What a SIGKILLed supervisor could not undo: the jail's cgroup (its
+ * processes died with the init, but the directories stay) and its network
+ * claims.  Its mounts went with its mount namespace.
+ */
+static void forget(const struct jailor_ctx *ctx, const char *name)
+{
+        struct cgroup *cg = NULL;
+
+        if (cgroup_open_existing(name, &cg, NULL) == 0) {
+                cgroup_kill_all(cg, NULL);
+                cgroup_destroy(cg, NULL);
+                cgroup_free(cg);
+        }
+        jailnet_forget(ctx, name);
+}
+
 int runtime_state_read(const struct jailor_ctx *ctx, const char *name, struct runtime_state *ret)
 {
         _cleanup_free_ char *path = runtime_dir(ctx, name, "state.json");
@@ -71,6 +90,9 @@ int runtime_state_read(const struct jailor_ctx *ctx, const char *name, struct ru
         snprintf(st.started_at, sizeof(st.started_at), "%s", when ? when : "");
         json_decref(j);
         if (!alive(st.supervisor, st.supervisor_start) || !alive(st.init, st.init_start)) {
+                /* a live supervisor is tearing the jail down itself; a dead one left its claims */
+                if (!alive(st.supervisor, st.supervisor_start))
+                        forget(ctx, name);
                 runtime_state_remove(ctx, name);
                 return 0;
         }

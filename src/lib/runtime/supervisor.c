@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../jail/resolver.h"
 #include "../util/cleanup.h"
 #include "../util/fs.h"
 #include "cgroup.h"
@@ -43,6 +44,7 @@ struct supervisor {
         int clients[MAX_CLIENTS];
         size_t n_clients;
         struct cgroup *cgroup;
+        struct jailnet *net; /* the jail's network, undone when it stops */
         bool stopping;
         struct timespec kill_at;
         bool own_init;      /* the jail's /sbin/init, else jailor's built-in init */
@@ -283,25 +285,31 @@ static int run_loop(struct supervisor *sup)
         int status = 0;
 
         for (;;) {
-                struct pollfd pfd[3 + MAX_CLIENTS];
+                struct pollfd pfd[4 + MAX_CLIENTS];
                 struct signalfd_siginfo si;
+                struct jailor_error err = {0};
                 struct timespec now;
-                int timeout = -1;
+                int timeout = jailnet_timeout_ms(sup->net);
                 size_t n = 0;
 
                 pfd[n++] = (struct pollfd){sup->signal_fd, POLLIN, 0};
                 pfd[n++] = (struct pollfd){sup->listen_fd, POLLIN, 0};
                 pfd[n++] = (struct pollfd){sup->console, POLLIN, 0};
+                /* the DHCP client's sockets (-1, ignored by poll, without one) */
+                pfd[n++] = (struct pollfd){jailnet_fd(sup->net), POLLIN, 0};
                 for (size_t i = 0; i < sup->n_clients; i++)
                         pfd[n++] = (struct pollfd){sup->clients[i], POLLIN, 0};
                 if (sup->stopping) {
                         clock_gettime(CLOCK_MONOTONIC, &now);
                         long ms = (sup->kill_at.tv_sec - now.tv_sec) * 1000 +
                                   (sup->kill_at.tv_nsec - now.tv_nsec) / 1000000;
-                        timeout = ms > 0 ? (int)ms : 0;
+                        if (timeout < 0 || ms < timeout)
+                                timeout = ms > 0 ? (int)ms : 0;
                 }
                 if (poll(pfd, n, timeout) < 0 && errno != EINTR)
                         return -errno;
+                if (sup->net && jailnet_handle(sup->net, &err) < 0)
+                        log_line(sup, "network: %s", err.msg);
                 if (sup->stopping) {
                         clock_gettime(CLOCK_MONOTONIC, &now);
                         /* stop_timeout is over: killing the init ends its whole PID namespace */
@@ -319,7 +327,7 @@ static int run_loop(struct supervisor *sup)
                                 close(c);
                 }
                 for (size_t i = sup->n_clients; i-- > 0;)
-                        if (pfd[3 + i].revents & (POLLIN | POLLHUP))
+                        if (pfd[4 + i].revents & (POLLIN | POLLHUP))
                                 handle_client(sup, (int)i);
                 if ((pfd[0].revents & POLLIN) && read(sup->signal_fd, &si, sizeof(si)) > 0) {
                         if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
@@ -350,9 +358,30 @@ static void clean_up(struct supervisor *sup, int status)
                 cgroup_kill_all(sup->cgroup, &ignored);
                 cgroup_destroy(sup->cgroup, &ignored);
         }
+        jailnet_teardown(sup->net);
+        sup->net = NULL;
         runtime_state_remove(sup->cfg->ctx, sup->cfg->name);
         snprintf(msg, sizeof(msg), "stopped %d\n", status);
         tell_clients(sup, msg);
+}
+
+/* The jail's network, built before its init goes on, so its services find it up. */
+static int setup_network(struct supervisor *sup, struct jailor_error *err)
+{
+        const struct supervisor_config *cfg = sup->cfg;
+        struct jailnet_start start = {
+                .ctx = cfg->ctx,
+                .jail = cfg->name,
+                .hostname = cfg->hostname,
+                .plan = cfg->net,
+                .init = sup->init,
+                .root = cfg->plan.root,
+                .dhcp_timeout_s = cfg->net_timeout,
+                .address_file = cfg->address_file,
+                .write_resolv_conf = cfg->write_resolv_conf,
+        };
+
+        return jailnet_setup(&start, &sup->net, err);
 }
 
 static int start_init(struct supervisor *sup, int ready_fd, struct jailor_error *err)
@@ -366,7 +395,7 @@ static int start_init(struct supervisor *sup, int ready_fd, struct jailor_error 
         pid_t pid;
         int r;
 
-        if (cfg->new_netns)
+        if (cfg->net->mode != JAILNET_INHERIT)
                 flags |= CLONE_NEWNET;
         /* sysv*=inherit / allow_sysvipc share the host's SysV IPC */
         if (cfg->confine.ipc == CONFINE_IPC_NEW)
@@ -393,7 +422,8 @@ static int start_init(struct supervisor *sup, int ready_fd, struct jailor_error 
         sup->init = pid;
         close(go[0]);
         close(failed[1]);
-        if (write(go[1], "g", 1) != 1)
+        r = setup_network(sup, err);
+        if (r == 0 && write(go[1], "g", 1) != 1)
                 r = jailor_error_errno(err, errno, "Cannot start the jail's init");
         close(go[1]);
         if (r < 0) {
@@ -458,6 +488,16 @@ static int write_state(struct supervisor *sup, struct jailor_error *err)
         return runtime_state_write(sup->cfg->ctx, sup->cfg->name, &st, err);
 }
 
+/* The resolver property, at every start as iocage does; a jail without /etc just lacks it. */
+static void write_resolv_conf(struct supervisor *sup)
+{
+        const struct supervisor_config *cfg = sup->cfg;
+        struct jailor_error err = {0};
+
+        if (cfg->resolv_conf && jail_write_resolv_conf(cfg->plan.root, cfg->resolv_conf, &err) < 0)
+                jailor_warn(cfg->ctx, "Jail '%s': %s", cfg->name, err.msg);
+}
+
 static int setup(struct supervisor *sup, int ready_fd, struct jailor_error *err)
 {
         const struct supervisor_config *cfg = sup->cfg;
@@ -480,6 +520,7 @@ static int setup(struct supervisor *sup, int ready_fd, struct jailor_error *err)
         r = rootfs_prepare(plan, err);
         if (r < 0)
                 return r;
+        write_resolv_conf(sup);
         sup->log_fd = open(cfg->console_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
         if (sup->log_fd < 0)
                 return jailor_error_errno(err, errno, "Cannot open the console log '%s'",
@@ -518,6 +559,7 @@ _Noreturn static void supervisor_main(const struct supervisor_config *cfg, int r
                 }
                 if (sup.cgroup)
                         cgroup_destroy(sup.cgroup, NULL);
+                jailnet_teardown(sup.net);
                 runtime_state_remove(cfg->ctx, cfg->name);
                 _exit(1);
         }

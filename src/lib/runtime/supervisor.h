@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "../context.h"
+#include "../net/jailnet.h"
 #include "../storage/storage.h"
 #include "confine.h"
 #include "limits.h"
@@ -27,7 +28,12 @@ struct supervisor_config {
         struct rootfs_plan plan;
         const char *hostname;
         const char *exec_start;     /* "auto": /sbin/init when the jail has one, else built in */
-        bool new_netns;             /* false for ip4=inherit */
+        const struct jailnet_plan *net; /* its mode inherit: no network namespace of its own */
+        const char *address_file;   /* DHCP, NAT: the jail's address, for list */
+        unsigned net_timeout;       /* seconds for a DHCP lease (exec_timeout) */
+        const char *resolv_conf;    /* the jail's /etc/resolv.conf at start; NULL: left alone */
+        /* DHCP: how the lease's DNS gets into the jail (NULL: it does not) */
+        int (*write_resolv_conf)(const char *root, const char *content, struct jailor_error *err);
         struct confinement confine;
         struct jail_limits limits;
         rlim_t max_open_files;      /* 0: the default */

@@ -40,16 +40,16 @@
  * EBUSY while a clone that stacks on it is mounted, as the overlay must not
  * see its lower layer change).
  *
- * Every change holds the store's lock.  Content is built in .storage/tmp/
- * and renamed into place; the name (names/<ds>/@id) appears last on create
- * and disappears first on destroy, so a failure or crash leaves at worst an
- * unreferenced directory in ids/ or tmp/, never a half-made dataset.
+ * The operations are those of recorded.c (the lock, the records, the order
+ * of a change) with the steps below; content is built in .storage/tmp/ and
+ * renamed into place, so a failure or crash leaves at worst an unreferenced
+ * directory in ids/ or tmp/, never a half-made dataset.
  *
  * Limits: no quotas (EOPNOTSUPP).  A reference snapshot of a plain dataset
  * shows its child datasets' directories too.  Paths of layers must not
  * contain ',' on kernels older than 6.5 (legacy overlay option parsing).
  */
-#include "records.h"
+#include "recorded.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -60,64 +60,15 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../util/cleanup.h"
 #include "../util/fs.h"
 #include "../util/run.h"
+#include "../util/strv.h"
 
 /* overlayfs allows 500 lower layers; a chain of clones this deep is a bug */
 #define MAX_LAYERS 128
-
-DEFINE_CLEANUP_FUNC(struct storage_rec, storage_rec_free)
-
-static int strv_append(char ***v, char *s)
-{
-        size_t n = 0;
-        char **w;
-
-        if (!s)
-                return -ENOMEM;
-        while (*v && (*v)[n])
-                n++;
-        w = realloc(*v, (n + 2) * sizeof(char *));
-        if (!w) {
-                free(s);
-                return -ENOMEM;
-        }
-        w[n] = s;
-        w[n + 1] = NULL;
-        *v = w;
-        return 0;
-}
-
-static bool strv_contains(char **v, const char *s)
-{
-        for (size_t i = 0; v && v[i]; i++)
-                if (STREQ(v[i], s))
-                        return true;
-        return false;
-}
-
-static char *id_path(const struct storage *s, const char *id, const char *sub)
-{
-        _cleanup_free_ char *dir = storage_store_path(s, "ids", id);
-
-        return dir ? path_join(dir, sub) : NULL;
-}
-
-static char *snap_path(const struct storage *s, const char *id, const char *snap)
-{
-        _cleanup_free_ char *dir = storage_store_path(s, "ids", id);
-
-        return dir ? strjoin(dir, "/snap/", snap, NULL) : NULL;
-}
-
-static int oom(struct jailor_error *err)
-{
-        return jailor_error_set(err, ENOMEM, "Out of memory");
-}
 
 /* ---- mounts ---- */
 
@@ -282,14 +233,14 @@ static int layers_of_current(struct storage *s, const struct storage_rec *r, cha
         int q;
 
         if (r->origin_id) {
-                if (strv_append(layers, id_path(s, r->id, "upper")) < 0)
+                if (strv_push(layers, storage_rec_data_path(s, r->id, "upper")) < 0)
                         return oom(err);
                 return layers_of_snapshot(s, r->origin_id, r->origin_snap, layers, err);
         }
         q = storage_rec_name(s, r->id, &name, err);
         if (q < 0)
                 return q;
-        if (strv_append(layers, storage_path(s, name)) < 0)
+        if (strv_push(layers, storage_path(s, name)) < 0)
                 return oom(err);
         return 0;
 }
@@ -317,7 +268,7 @@ static int layers_of_snapshot(struct storage *s, const char *id, const char *sna
                                         r->name ? r->name : id, snap);
         if (sr->ref)
                 return layers_of_current(s, r, layers, err);
-        if (strv_append(layers, snap_path(s, id, snap)) < 0)
+        if (strv_push(layers, storage_rec_snap_path(s, id, snap)) < 0)
                 return oom(err);
         if (!r->origin_id)
                 return 0;
@@ -360,7 +311,7 @@ static int copy_tree(const char *src, const char *dst, char **skip, struct jailo
 {
         _cleanup_closedir_ DIR *d = NULL;
         static const char *const head[] = {"cp", "-a", "--reflink=auto", "-x", "-t"};
-        _cleanup_(strv_freep) char **argv = NULL;
+        _cleanup_strv_free_ char **argv = NULL;
         struct dirent *de;
         size_t n = 0;
         int r;
@@ -373,9 +324,9 @@ static int copy_tree(const char *src, const char *dst, char **skip, struct jailo
         if (mkdir(dst, 0700) < 0)
                 return jailor_error_errno(err, errno, "Cannot create directory '%s'", dst);
         for (size_t i = 0; i < ELEMENTSOF(head); i++)
-                if (strv_append(&argv, strdup(head[i])) < 0)
+                if (strv_push(&argv, strdup(head[i])) < 0)
                         return oom(err);
-        if (strv_append(&argv, strdup(dst)) < 0 || strv_append(&argv, strdup("--")) < 0)
+        if (strv_push(&argv, strdup(dst)) < 0 || strv_push(&argv, strdup("--")) < 0)
                 return oom(err);
         d = opendir(src);
         if (!d)
@@ -384,7 +335,7 @@ static int copy_tree(const char *src, const char *dst, char **skip, struct jailo
                 if (STREQ(de->d_name, ".") || STREQ(de->d_name, "..") ||
                     strv_contains(skip, de->d_name))
                         continue;
-                if (strv_append(&argv, path_join(src, de->d_name)) < 0)
+                if (strv_push(&argv, path_join(src, de->d_name)) < 0)
                         return oom(err);
                 n++;
         }
@@ -415,7 +366,7 @@ static int make_child_dirs(const char *dir, char **children, struct jailor_error
 /* Where a dataset's own writable content is: upper/ for a clone, else the directory. */
 static char *writable_layer(struct storage *s, const struct storage_rec *r, const char *ds)
 {
-        return r->origin_id ? id_path(s, r->id, "upper") : storage_path(s, ds);
+        return r->origin_id ? storage_rec_data_path(s, r->id, "upper") : storage_path(s, ds);
 }
 
 /* Copies the current content of ds (rec r) to the new directory dst. */
@@ -423,7 +374,7 @@ static int copy_writable_layer(struct storage *s, const char *ds, const struct s
                                const char *dst, struct jailor_error *err)
 {
         _cleanup_free_ char *src = writable_layer(s, r, ds);
-        _cleanup_(strv_freep) char **children = NULL;
+        _cleanup_strv_free_ char **children = NULL;
         int q;
 
         if (!src)
@@ -437,241 +388,31 @@ static int copy_writable_layer(struct storage *s, const char *ds, const struct s
         return q;
 }
 
-/* ---- operations ---- */
+/* ---- the steps of the record store's operations (recorded.h) ---- */
 
-static int dir_init(struct storage *s, struct jailor_error *err)
+static int make_dir(const char *path, struct jailor_error *err)
 {
-        int r = mkdir_p(s->root, 0755, err);
-
-        if (r < 0)
-                return r;
-        return storage_store_init(s, err);
-}
-
-static int dir_ds_exists(struct storage *s, const char *ds)
-{
-        return storage_rec_exists(s, ds);
-}
-
-static int dir_create(struct storage *s, const char *ds, struct jailor_error *err)
-{
-        _cleanup_(storage_rec_freep) struct storage_rec *r = NULL;
-        _cleanup_free_ char *path = storage_path(s, ds);
-        _cleanup_close_ int lock = -EBADF;
-        int q;
-
-        if (!path)
-                return oom(err);
-        q = storage_store_lock(s, &lock, err);
-        if (q < 0)
-                return q;
-        q = storage_rec_check_new(s, ds, err);
-        if (q < 0)
-                return q;
-        q = storage_rec_new(&r, err);
-        if (q < 0)
-                return q;
-        r->name = strdup(ds);
-        if (!r->name)
-                return oom(err);
-        q = storage_rec_create(s, r, err);
-        if (q < 0)
-                return q;
-        if (mkdir(path, 0755) < 0) {
-                q = jailor_error_errno(err, errno, "Cannot create directory '%s'", path);
-                goto undo_rec;
-        }
-        q = storage_rec_link(s, ds, r->id, err);
-        if (q < 0)
-                goto undo_dir;
-        return 0;
-undo_dir:
-        rmdir(path);
-undo_rec:
-        storage_rec_remove_data(s, r->id, NULL);
-        return q;
-}
-
-/* Unmounts ds and all below it, deepest first; on failure remounts none
- * (the caller is about to fail anyway and says why). */
-static int umount_subtree(struct storage *s, char **subtree, struct jailor_error *err)
-{
-        size_t n = 0;
-
-        while (subtree && subtree[n])
-                n++;
-        /* the subtree lists parents first: walk it backwards */
-        for (size_t i = n; i > 0; i--) {
-                _cleanup_free_ char *p = storage_path(s, subtree[i - 1]);
-                int q;
-
-                if (!p)
-                        return oom(err);
-                q = do_umount(subtree[i - 1], p, err);
-                if (q < 0)
-                        return q;
-        }
+        if (mkdir(path, 0755) < 0)
+                return jailor_error_errno(err, errno, "Cannot create directory '%s'", path);
         return 0;
 }
 
-static int dir_destroy(struct storage *s, const char *ds, struct jailor_error *err)
+/* A copy of the writable layer, built aside and renamed into place. */
+static int take_snapshot(struct storage *s, const char *ds, const struct storage_rec *r,
+                         const char *snap, const char *dst, struct jailor_error *err)
 {
-        _cleanup_(strv_freep) char **subtree = NULL, **ids = NULL;
-        _cleanup_free_ char *path = storage_path(s, ds), *trash = storage_store_tmp(s, "destroy");
-        _cleanup_close_ int lock = -EBADF;
-        int q;
-
-        if (!path || !trash)
-                return oom(err);
-        q = storage_store_lock(s, &lock, err);
-        if (q < 0)
-                return q;
-        if (storage_rec_exists(s, ds) <= 0)
-                return jailor_error_set(err, ENOENT, "Dataset '%s' does not exist", ds);
-        q = storage_rec_subtree(s, ds, &subtree, err);
-        if (q < 0)
-                return q;
-        q = storage_rec_subtree_busy(s, ds, subtree, err);
-        if (q < 0)
-                return q;
-        q = umount_subtree(s, subtree, err);
-        if (q < 0)
-                return q;
-
-        /* the commit point: from here on the dataset does not exist */
-        q = storage_rec_forget(s, ds, subtree, &ids, err);
-        if (q < 0)
-                return q;
-        if (rename(path, trash) == 0)
-                q = rm_rf(trash, err);
-        else if (errno != ENOENT)
-                q = jailor_error_errno(err, errno, "Cannot remove '%s'", path);
-        for (size_t i = 0; ids[i]; i++) {
-                int k = storage_rec_remove_data(s, ids[i], q < 0 ? NULL : err);
-                if (q == 0)
-                        q = k;
-        }
-        return q;
-}
-
-static int dir_snapshot_list(struct storage *s, const char *ds, struct storage_snapshot **ret,
-                             size_t *ret_n, struct jailor_error *err)
-{
-        char id[STORAGE_ID_LEN + 1];
-        int q = storage_rec_op_snapshot_list(s, ds, ret, ret_n, err);
-
-        if (q < 0)
-                return q;
-        {
-                _cleanup_(storage_rec_freep) struct storage_rec *r = NULL;
-
-                if (storage_rec_load(s, ds, &r, NULL) < 0)
-                        return 0;
-                memcpy(id, r->id, sizeof(id));
-                /* a copy's size is what it holds alone; a reference holds nothing */
-                for (size_t i = 0; i < *ret_n; i++) {
-                        struct storage_snaprec *sr = storage_rec_snap(r, (*ret)[i].name);
-                        _cleanup_free_ char *p = snap_path(s, id, (*ret)[i].name);
-
-                        if (sr && !sr->ref && p)
-                                storage_du(p, &(*ret)[i].used, NULL);
-                }
-        }
-        return 0;
-}
-
-static int dir_snapshot(struct storage *s, const char *ds, const char *snap,
-                        struct jailor_error *err)
-{
-        _cleanup_(storage_rec_freep) struct storage_rec *r = NULL;
-        _cleanup_free_ char *staged = storage_store_tmp(s, "snap"), *final = NULL, *snapdir = NULL;
-        _cleanup_close_ int lock = -EBADF;
+        _cleanup_free_ char *staged = storage_store_tmp(s, "snap");
         int q;
 
         if (!staged)
                 return oom(err);
-        q = storage_store_lock(s, &lock, err);
-        if (q < 0)
-                return q;
-        q = storage_rec_load(s, ds, &r, err);
-        if (q < 0)
-                return q;
-        if (storage_rec_snap(r, snap))
-                return jailor_error_set(err, EEXIST, "Snapshot '%s@%s' already exists", ds, snap);
-        q = storage_rec_snap_add(r, snap, (int64_t)time(NULL), r->readonly, err);
-        if (q < 0)
-                return q;
-        /* a read-only dataset is its own snapshot: nothing to copy */
-        if (r->readonly)
-                return storage_rec_save(s, r, err);
-
-        final = snap_path(s, r->id, snap);
-        snapdir = id_path(s, r->id, "snap");
-        if (!final || !snapdir)
-                return oom(err);
-        if (mkdir(snapdir, 0700) < 0 && errno != EEXIST)
-                return jailor_error_errno(err, errno, "Cannot create directory '%s'", snapdir);
         q = copy_writable_layer(s, ds, r, staged, err);
         if (q < 0)
                 return jailor_error_prefix(err, "Cannot snapshot '%s@%s'", ds, snap);
-        /* not in the record: left by a snapshot killed before it saved the record */
-        if (path_exists(final))
-                rm_rf(final, NULL);
-        if (rename(staged, final) < 0) {
-                q = jailor_error_errno(err, errno, "Cannot rename '%s' to '%s'", staged, final);
+        if (rename(staged, dst) < 0) {
+                q = jailor_error_errno(err, errno, "Cannot rename '%s' to '%s'", staged, dst);
                 rm_rf(staged, NULL);
                 return q;
-        }
-        q = storage_rec_save(s, r, err);
-        if (q < 0)
-                rm_rf(final, NULL);
-        return q;
-}
-
-static int dir_snapshot_destroy(struct storage *s, const char *ds, const char *snap,
-                                struct jailor_error *err)
-{
-        _cleanup_(storage_rec_freep) struct storage_rec *r = NULL;
-        _cleanup_free_ char *p = NULL;
-        _cleanup_close_ int lock = -EBADF;
-        struct storage_snaprec *sr;
-        int q;
-
-        q = storage_store_lock(s, &lock, err);
-        if (q < 0)
-                return q;
-        q = storage_rec_load(s, ds, &r, err);
-        if (q < 0)
-                return q;
-        sr = storage_rec_snap(r, snap);
-        if (!sr)
-                return jailor_error_set(err, ENOENT, "Snapshot '%s@%s' does not exist", ds, snap);
-        q = storage_rec_snap_busy(s, ds, sr, err);
-        if (q < 0)
-                return q;
-        p = snap_path(s, r->id, snap);
-        if (!p)
-                return oom(err);
-        storage_rec_snap_drop(r, sr);
-        /* the record first: a crash then leaves an unreferenced copy, not a dangling name */
-        q = storage_rec_save(s, r, err);
-        if (q < 0)
-                return q;
-        return rm_rf(p, err);
-}
-
-/* Busy unless no snapshot after `snap` has clones. */
-static int later_snapshots_busy(struct storage *s, const char *ds, struct storage_rec *r,
-                                const char *snap, struct jailor_error *err)
-{
-        size_t i = 0;
-
-        while (i < r->n_snaps && !STREQ(r->snaps[i].name, snap))
-                i++;
-        for (i++; i < r->n_snaps; i++) {
-                int q = storage_rec_snap_busy(s, ds, &r->snaps[i], err);
-                if (q < 0)
-                        return q;
         }
         return 0;
 }
@@ -679,7 +420,7 @@ static int later_snapshots_busy(struct storage *s, const char *ds, struct storag
 static int list_entries(const char *dir, char **skip, char ***ret, struct jailor_error *err)
 {
         _cleanup_closedir_ DIR *d = opendir(dir);
-        _cleanup_(strv_freep) char **out = NULL;
+        _cleanup_strv_free_ char **out = NULL;
         struct dirent *de;
 
         if (!d)
@@ -688,7 +429,7 @@ static int list_entries(const char *dir, char **skip, char ***ret, struct jailor
                 if (STREQ(de->d_name, ".") || STREQ(de->d_name, "..") ||
                     strv_contains(skip, de->d_name))
                         continue;
-                if (strv_append(&out, strdup(de->d_name)) < 0)
+                if (strv_push(&out, strdup(de->d_name)) < 0)
                         return oom(err);
         }
         *ret = TAKE_PTR(out);
@@ -725,7 +466,7 @@ static int move_entries(const char *from, const char *to, char **names, size_t l
 static int replace_entries(const char *dir, const char *staged, const char *trash, char **keep,
                            struct jailor_error *err)
 {
-        _cleanup_(strv_freep) char **old = NULL, **new = NULL;
+        _cleanup_strv_free_ char **old = NULL, **new = NULL;
         size_t n_out = 0, n_in = 0;
         int q;
 
@@ -747,41 +488,48 @@ static int replace_entries(const char *dir, const char *staged, const char *tras
         return q;
 }
 
-static int dir_rollback(struct storage *s, const char *ds, const char *snap,
-                        struct jailor_error *err)
+/* A clone's new upper layer takes the place of the old in one exchange. */
+static int roll_back_clone(struct storage *s, const char *ds, const struct storage_rec *r,
+                           const char *staged, char **children, struct jailor_error *err)
 {
-        _cleanup_(storage_rec_freep) struct storage_rec *r = NULL;
-        _cleanup_(strv_freep) char **children = NULL;
-        _cleanup_free_ char *staged = storage_store_tmp(s, "rollback"), *src = NULL, *path = NULL;
-        _cleanup_free_ char *trash = storage_store_tmp(s, "old");
-        _cleanup_close_ int lock = -EBADF;
-        size_t keep;
+        _cleanup_free_ char *path = storage_path(s, ds);
+        _cleanup_free_ char *upper = storage_rec_data_path(s, r->id, "upper");
+        _cleanup_free_ char *work = storage_rec_data_path(s, r->id, "work");
+        bool mounted;
         int q;
 
-        if (!staged || !trash)
+        if (!path || !upper || !work)
                 return oom(err);
-        q = storage_store_lock(s, &lock, err);
+        mounted = is_mount_point(path);
+        q = make_child_dirs(staged, children, err);
+        if (q == 0 && mounted)
+                q = do_umount(ds, path, err);
+        if (q == 0 && renameat2(AT_FDCWD, staged, AT_FDCWD, upper, RENAME_EXCHANGE) < 0)
+                q = jailor_error_errno(err, errno, "Cannot replace '%s'", upper);
         if (q < 0)
                 return q;
-        q = storage_rec_load(s, ds, &r, err);
-        if (q < 0)
-                return q;
-        if (!storage_rec_snap(r, snap))
-                return jailor_error_set(err, ENOENT, "Snapshot '%s@%s' does not exist", ds, snap);
-        q = later_snapshots_busy(s, ds, r, snap, err);
-        if (q < 0)
-                return q;
-        if (r->readonly)
-                return jailor_error_set(err, EROFS, "Dataset '%s' is read-only: cannot roll back",
-                                        ds);
-        q = storage_rec_children(s, ds, &children, err);
-        if (q < 0)
-                return q;
-        src = snap_path(s, r->id, snap);
-        path = storage_path(s, ds);
-        if (!src || !path)
-                return oom(err);
+        /* stale work files must not meet the new upper */
+        rm_rf(work, NULL);
+        mkdir(work, 0700);
+        if (mounted) {
+                _cleanup_strv_free_ char **lowers = NULL;
 
+                q = layers_of_snapshot(s, r->origin_id, r->origin_snap, &lowers, err);
+                if (q == 0)
+                        q = overlay_mount(ds, path, lowers, upper, work, false, err);
+        }
+        return q;
+}
+
+static int roll_back(struct storage *s, const char *ds, const struct storage_rec *r,
+                     const char *snap, const char *src, char **children, struct jailor_error *err)
+{
+        _cleanup_free_ char *staged = storage_store_tmp(s, "rollback"), *path = storage_path(s, ds);
+        _cleanup_free_ char *trash = storage_store_tmp(s, "old");
+        int q;
+
+        if (!staged || !path || !trash)
+                return oom(err);
         /* the expensive part first, while nothing has changed yet */
         q = copy_tree(src, staged, NULL, err);
         if (q < 0) {
@@ -789,133 +537,44 @@ static int dir_rollback(struct storage *s, const char *ds, const char *snap,
                 return jailor_error_prefix(err, "Cannot roll back '%s' to '%s'", ds, snap);
         }
         if (r->origin_id) {
-                _cleanup_free_ char *upper = id_path(s, r->id, "upper");
-                _cleanup_free_ char *work = id_path(s, r->id, "work");
-                bool mounted = is_mount_point(path);
-
-                if (!upper || !work) {
-                        rm_rf(staged, NULL);
-                        return oom(err);
-                }
-                q = make_child_dirs(staged, children, err);
-                if (q == 0 && mounted)
-                        q = do_umount(ds, path, err);
-                if (q == 0 && renameat2(AT_FDCWD, staged, AT_FDCWD, upper, RENAME_EXCHANGE) < 0)
-                        q = jailor_error_errno(err, errno, "Cannot replace '%s'", upper);
-                if (q < 0) {
-                        rm_rf(staged, NULL);
-                        return q;
-                }
-                /* stale work files must not meet the new upper */
-                rm_rf(work, NULL);
-                mkdir(work, 0700);
-                rm_rf(staged, NULL);
-                if (mounted) {
-                        _cleanup_(strv_freep) char **lowers = NULL;
-
-                        q = layers_of_snapshot(s, r->origin_id, r->origin_snap, &lowers, err);
-                        if (q == 0)
-                                q = overlay_mount(ds, path, lowers, upper, work, false, err);
-                        if (q < 0)
-                                return q;
-                }
+                q = roll_back_clone(s, ds, r, staged, children, err);
         } else {
                 q = replace_entries(path, staged, trash, children, err);
                 rm_rf(trash, NULL);
-                rm_rf(staged, NULL);
-                if (q < 0)
-                        return q;
         }
-
-        /* drop the later snapshots */
-        for (keep = 0; keep < r->n_snaps && !STREQ(r->snaps[keep].name, snap); keep++)
-                ;
-        while (r->n_snaps > keep + 1) {
-                struct storage_snaprec *sr = &r->snaps[r->n_snaps - 1];
-                _cleanup_free_ char *p = snap_path(s, r->id, sr->name);
-
-                if (p)
-                        rm_rf(p, NULL);
-                storage_rec_snap_drop(r, sr);
-        }
-        return storage_rec_save(s, r, err);
+        rm_rf(staged, NULL); /* what failed to go in, or what was replaced */
+        return q;
 }
 
-static int dir_clone(struct storage *s, const char *src, const char *snap, const char *dst,
-                     struct jailor_error *err)
+/* An empty upper layer over the layers of o@snap, mounted by mount_dataset. */
+static int make_clone(struct storage *s, const struct storage_rec *o, const char *snap,
+                      const struct storage_rec *c, const char *path, struct jailor_error *err)
 {
-        _cleanup_(storage_rec_freep) struct storage_rec *o = NULL, *c = NULL;
-        _cleanup_(strv_freep) char **lowers = NULL;
-        _cleanup_free_ char *path = storage_path(s, dst), *upper = NULL, *work = NULL;
-        _cleanup_close_ int lock = -EBADF;
+        _cleanup_strv_free_ char **lowers = NULL;
+        _cleanup_free_ char *upper = storage_rec_data_path(s, c->id, "upper");
+        _cleanup_free_ char *work = storage_rec_data_path(s, c->id, "work");
         struct stat st;
         int q;
 
-        if (!path)
+        if (!upper || !work)
                 return oom(err);
-        q = storage_store_lock(s, &lock, err);
-        if (q < 0)
-                return q;
-        q = storage_rec_load(s, src, &o, err);
-        if (q < 0)
-                return q;
-        if (!storage_rec_snap(o, snap))
-                return jailor_error_set(err, ENOENT, "Snapshot '%s@%s' does not exist", src, snap);
-        q = storage_rec_check_new(s, dst, err);
-        if (q < 0)
-                return q;
         q = layers_of_snapshot(s, o->id, snap, &lowers, err);
         if (q < 0)
                 return q;
-
-        q = storage_rec_new(&c, err);
-        if (q < 0)
-                return q;
-        c->name = strdup(dst);
-        c->origin_id = strdup(o->id);
-        c->origin_snap = strdup(snap);
-        upper = id_path(s, c->id, "upper");
-        work = id_path(s, c->id, "work");
-        if (!c->name || !c->origin_id || !c->origin_snap || !upper || !work)
-                return oom(err);
-        q = storage_rec_create(s, c, err);
-        if (q < 0)
-                return q;
-        if (mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0) {
-                q = jailor_error_errno(err, errno, "Cannot create the layers of '%s'", dst);
-                goto undo_rec;
-        }
+        if (mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0)
+                return jailor_error_errno(err, errno, "Cannot create the layers of '%s'", c->name);
         /* the overlay's root takes upper's owner and mode: give it the origin's */
         if (stat(lowers[0], &st) == 0 &&
-            (chown(upper, st.st_uid, st.st_gid) < 0 || chmod(upper, st.st_mode & 07777) < 0)) {
-                q = jailor_error_errno(err, errno, "Cannot set the owner of '%s'", upper);
-                goto undo_rec;
-        }
-        q = storage_rec_clone_link(s, o->id, snap, c->id, true, err);
-        if (q < 0)
-                goto undo_rec;
-        if (mkdir(path, 0755) < 0) {
-                q = jailor_error_errno(err, errno, "Cannot create directory '%s'", path);
-                goto undo_link;
-        }
-        q = storage_rec_link(s, dst, c->id, err);
-        if (q < 0)
-                goto undo_dir;
-        return 0;
-undo_dir:
-        rmdir(path);
-undo_link:
-        storage_rec_clone_link(s, o->id, snap, c->id, false, NULL);
-undo_rec:
-        storage_rec_remove_data(s, c->id, NULL);
-        return q;
+            (chown(upper, st.st_uid, st.st_gid) < 0 || chmod(upper, st.st_mode & 07777) < 0))
+                return jailor_error_errno(err, errno, "Cannot set the owner of '%s'", upper);
+        return make_dir(path, err);
 }
 
 /* Mounts a read-only view of clone r's current content at a new temporary directory. */
 static int mount_view(struct storage *s, const char *ds, const struct storage_rec *r, char **ret,
                       struct jailor_error *err)
 {
-        _cleanup_(strv_freep) char **layers = NULL;
+        _cleanup_strv_free_ char **layers = NULL;
         _cleanup_free_ char *view = storage_store_tmp(s, "view");
         int q;
 
@@ -935,29 +594,15 @@ static int mount_view(struct storage *s, const char *ds, const struct storage_re
         return 0;
 }
 
-static int dir_copy(struct storage *s, const char *src, const char *dst, struct jailor_error *err)
+/* A copy of what src shows (through a view for a clone), built aside. */
+static int make_copy(struct storage *s, const char *src, const struct storage_rec *o,
+                     const char *dst, const char *path, char **children, struct jailor_error *err)
 {
-        _cleanup_(storage_rec_freep) struct storage_rec *o = NULL, *c = NULL;
-        _cleanup_(strv_freep) char **children = NULL;
-        _cleanup_free_ char *path = storage_path(s, dst), *staged = storage_store_tmp(s, "copy");
-        _cleanup_free_ char *from = NULL;
-        _cleanup_close_ int lock = -EBADF;
-        int q;
+        _cleanup_free_ char *staged = storage_store_tmp(s, "copy"), *from = NULL;
+        int q = 0;
 
-        if (!path || !staged)
+        if (!staged)
                 return oom(err);
-        q = storage_store_lock(s, &lock, err);
-        if (q < 0)
-                return q;
-        q = storage_rec_load(s, src, &o, err);
-        if (q < 0)
-                return q;
-        q = storage_rec_check_new(s, dst, err);
-        if (q < 0)
-                return q;
-        q = storage_rec_children(s, src, &children, err);
-        if (q < 0)
-                return q;
         if (o->origin_id)
                 q = mount_view(s, src, o, &from, err);
         else if (!(from = storage_path(s, src)))
@@ -973,37 +618,18 @@ static int dir_copy(struct storage *s, const char *src, const char *dst, struct 
                 rm_rf(staged, NULL);
                 return jailor_error_prefix(err, "Cannot copy dataset '%s' to '%s'", src, dst);
         }
-
-        q = storage_rec_new(&c, err);
-        if (q < 0)
-                goto undo_staged;
-        c->name = strdup(dst);
-        if (!c->name) {
-                q = oom(err);
-                goto undo_staged;
-        }
-        q = storage_rec_create(s, c, err);
-        if (q < 0)
-                goto undo_staged;
         if (renameat2(AT_FDCWD, staged, AT_FDCWD, path, RENAME_NOREPLACE) < 0) {
                 q = jailor_error_errno(err, errno, "Cannot rename '%s' to '%s'", staged, path);
-                goto undo_rec;
+                rm_rf(staged, NULL);
         }
-        q = storage_rec_link(s, dst, c->id, err);
-        if (q == 0)
-                return 0;
-        rename(path, staged);
-undo_rec:
-        storage_rec_remove_data(s, c->id, NULL);
-undo_staged:
-        rm_rf(staged, NULL);
         return q;
 }
 
-static int dir_mount_locked(struct storage *s, const char *ds, const struct storage_rec *r,
-                            struct jailor_error *err)
+/* A clone's overlay, or a read-only dataset's read-only bind mount; nothing twice. */
+static int mount_dataset(struct storage *s, const char *ds, const struct storage_rec *r,
+                         struct jailor_error *err)
 {
-        _cleanup_(strv_freep) char **lowers = NULL;
+        _cleanup_strv_free_ char **lowers = NULL;
         _cleanup_free_ char *path = storage_path(s, ds), *upper = NULL, *work = NULL;
         int q;
 
@@ -1013,8 +639,8 @@ static int dir_mount_locked(struct storage *s, const char *ds, const struct stor
                 return 0;
         if (!r->origin_id)
                 return r->readonly ? readonly_bind(ds, path, err) : 0;
-        upper = id_path(s, r->id, "upper");
-        work = id_path(s, r->id, "work");
+        upper = storage_rec_data_path(s, r->id, "upper");
+        work = storage_rec_data_path(s, r->id, "work");
         if (!upper || !work)
                 return oom(err);
         q = layers_of_snapshot(s, r->origin_id, r->origin_snap, &lowers, err);
@@ -1023,19 +649,39 @@ static int dir_mount_locked(struct storage *s, const char *ds, const struct stor
         return overlay_mount(ds, path, lowers, upper, work, r->readonly, err);
 }
 
-static int dir_mount(struct storage *s, const char *ds, struct jailor_error *err)
+/* 1 when ds was mounted at path (and now is not), 0 when not. */
+static int unmount_dataset(const char *ds, const char *path, struct jailor_error *err)
 {
-        _cleanup_(storage_rec_freep) struct storage_rec *r = NULL;
-        _cleanup_close_ int lock = -EBADF;
         int q;
 
-        q = storage_store_lock(s, &lock, err);
-        if (q < 0)
-                return q;
-        q = storage_rec_load(s, ds, &r, err);
-        if (q < 0)
-                return q;
-        return dir_mount_locked(s, ds, r, err);
+        if (!is_mount_point(path))
+                return 0;
+        q = do_umount(ds, path, err);
+        return q < 0 ? q : 1;
+}
+
+static const struct recorded_steps dir_steps = {
+    .remove = rm_rf,
+    .make_empty = make_dir,
+    .take_snapshot = take_snapshot,
+    .roll_back = roll_back,
+    .make_clone = make_clone,
+    .make_copy = make_copy,
+    .mount = mount_dataset,
+    .unmount = unmount_dataset,
+    .readonly_snapshots_by_reference = true,
+    .snapshot_sizes_by_walk = true,
+};
+
+/* ---- operations of dir's own ---- */
+
+static int dir_init(struct storage *s, struct jailor_error *err)
+{
+        int r = mkdir_p(s->root, 0755, err);
+
+        if (r < 0)
+                return r;
+        return storage_store_init(s, err);
 }
 
 static int dir_umount(struct storage *s, const char *ds, struct jailor_error *err)
@@ -1047,10 +693,7 @@ static int dir_umount(struct storage *s, const char *ds, struct jailor_error *er
 
         if (!path)
                 return oom(err);
-        q = storage_store_lock(s, &lock, err);
-        if (q < 0)
-                return q;
-        q = storage_rec_load(s, ds, &r, err);
+        q = storage_rec_lock_load(s, ds, &lock, &r, err);
         if (q < 0)
                 return q;
         /* only what mount made: a plain writable dataset is never ours to unmount */
@@ -1059,55 +702,10 @@ static int dir_umount(struct storage *s, const char *ds, struct jailor_error *er
         return do_umount(ds, path, err);
 }
 
-static int dir_rename(struct storage *s, const char *old_ds, const char *new_ds,
-                      struct jailor_error *err)
-{
-        _cleanup_(storage_rec_freep) struct storage_rec *r = NULL;
-        _cleanup_free_ char *a = storage_path(s, old_ds), *b = storage_path(s, new_ds);
-        _cleanup_close_ int lock = -EBADF;
-        bool mounted;
-        int q;
-
-        if (!a || !b)
-                return oom(err);
-        q = storage_store_lock(s, &lock, err);
-        if (q < 0)
-                return q;
-        q = storage_rec_load(s, old_ds, &r, err);
-        if (q < 0)
-                return q;
-        q = storage_rec_check_new(s, new_ds, err);
-        if (q < 0)
-                return q;
-        /* a mount point cannot be renamed (mounts below it move along) */
-        mounted = is_mount_point(a);
-        if (mounted) {
-                q = do_umount(old_ds, a, err);
-                if (q < 0)
-                        return q;
-        }
-        if (renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_NOREPLACE) < 0) {
-                q = jailor_error_errno(err, errno, "Cannot rename '%s' to '%s'", a, b);
-                goto remount;
-        }
-        q = storage_rec_move(s, old_ds, new_ds, err);
-        if (q < 0) {
-                rename(b, a);
-                goto remount;
-        }
-        if (mounted)
-                return dir_mount_locked(s, new_ds, r, err);
-        return 0;
-remount:
-        if (mounted)
-                dir_mount_locked(s, old_ds, r, NULL);
-        return q;
-}
-
 static int dir_space(struct storage *s, const char *ds, uint64_t *ret_used, uint64_t *ret_avail,
                      struct jailor_error *err)
 {
-        _cleanup_(strv_freep) char **subtree = NULL;
+        _cleanup_strv_free_ char **subtree = NULL;
         _cleanup_(storage_rec_freep) struct storage_rec *r = NULL;
         _cleanup_free_ char *path = storage_path(s, ds);
         uint64_t used = 0, n;
@@ -1134,7 +732,7 @@ static int dir_space(struct storage *s, const char *ds, uint64_t *ret_used, uint
                 if (storage_rec_load(s, subtree[i], &k, NULL) < 0)
                         continue;
                 dir = storage_path(s, subtree[i]);
-                data = storage_store_path(s, "ids", k->id);
+                data = storage_rec_data_path(s, k->id, NULL);
                 if (!dir || !data)
                         return oom(err);
                 if (!k->origin_id && (i == 0 || is_mount_point(dir))) {
@@ -1155,12 +753,12 @@ static int dir_space(struct storage *s, const char *ds, uint64_t *ret_used, uint
 static int stacked_on(struct storage *s, const struct storage_rec *r, char ***ret,
                       struct jailor_error *err)
 {
-        _cleanup_(strv_freep) char **todo = NULL, **names = NULL;
+        _cleanup_strv_free_ char **todo = NULL, **names = NULL;
 
         for (size_t i = 0; i < r->n_snaps; i++)
                 for (size_t k = 0; r->snaps[i].ref && r->snaps[i].clones && r->snaps[i].clones[k];
                      k++)
-                        if (strv_append(&todo, strdup(r->snaps[i].clones[k])) < 0)
+                        if (strv_push(&todo, strdup(r->snaps[i].clones[k])) < 0)
                                 return oom(err);
         for (size_t i = 0; todo && todo[i]; i++) {
                 _cleanup_(storage_rec_freep) struct storage_rec *c = NULL;
@@ -1171,11 +769,11 @@ static int stacked_on(struct storage *s, const struct storage_rec *r, char ***re
                 if (storage_rec_load_id(s, todo[i], &c, NULL) < 0 ||
                     storage_rec_name(s, todo[i], &name, NULL) < 0)
                         continue;
-                if (strv_append(&names, name) < 0)
+                if (strv_push(&names, name) < 0)
                         return oom(err);
                 for (size_t j = 0; j < c->n_snaps; j++)
                         for (size_t k = 0; c->snaps[j].clones && c->snaps[j].clones[k]; k++)
-                                if (strv_append(&todo, strdup(c->snaps[j].clones[k])) < 0)
+                                if (strv_push(&todo, strdup(c->snaps[j].clones[k])) < 0)
                                         return oom(err);
         }
         *ret = TAKE_PTR(names);
@@ -1186,12 +784,9 @@ static int stacked_on(struct storage *s, const struct storage_rec *r, char ***re
 static int materialise(struct storage *s, const char *ds, struct storage_rec *r,
                        struct jailor_error *err)
 {
-        _cleanup_(strv_freep) char **stacked = NULL, **made = NULL;
-        _cleanup_free_ char *snapdir = id_path(s, r->id, "snap");
+        _cleanup_strv_free_ char **stacked = NULL, **made = NULL;
         int q;
 
-        if (!snapdir)
-                return oom(err);
         q = stacked_on(s, r, &stacked, err);
         if (q < 0)
                 return q;
@@ -1204,27 +799,22 @@ static int materialise(struct storage *s, const char *ds, struct storage_rec *r,
                             "Dataset '%s' cannot become writable while its clone '%s' is mounted",
                             ds, stacked[i]);
         }
-        if (mkdir(snapdir, 0700) < 0 && errno != EEXIST)
-                return jailor_error_errno(err, errno, "Cannot create directory '%s'", snapdir);
+        q = storage_rec_make_snap_dir(s, r->id, err);
+        if (q < 0)
+                return q;
         for (size_t i = 0; i < r->n_snaps; i++) {
-                _cleanup_free_ char *staged = storage_store_tmp(s, "snap");
-                _cleanup_free_ char *final = snap_path(s, r->id, r->snaps[i].name);
+                _cleanup_free_ char *final = storage_rec_snap_path(s, r->id, r->snaps[i].name);
 
                 if (!r->snaps[i].ref)
                         continue;
-                if (!staged || !final) {
+                if (!final) {
                         q = oom(err);
                         break;
                 }
-                q = copy_writable_layer(s, ds, r, staged, err);
-                if (q == 0 && rename(staged, final) < 0) {
-                        q = jailor_error_errno(err, errno, "Cannot rename '%s' to '%s'", staged,
-                                               final);
-                        rm_rf(staged, NULL);
-                }
+                q = take_snapshot(s, ds, r, r->snaps[i].name, final, err);
                 if (q < 0)
                         break;
-                if (strv_append(&made, TAKE_PTR(final)) < 0) {
+                if (strv_push(&made, TAKE_PTR(final)) < 0) {
                         q = oom(err);
                         break;
                 }
@@ -1249,10 +839,7 @@ static int dir_set_readonly(struct storage *s, const char *ds, bool readonly,
 
         if (!path)
                 return oom(err);
-        q = storage_store_lock(s, &lock, err);
-        if (q < 0)
-                return q;
-        q = storage_rec_load(s, ds, &r, err);
+        q = storage_rec_lock_load(s, ds, &lock, &r, err);
         if (q < 0)
                 return q;
         mounted = is_mount_point(path);
@@ -1295,24 +882,11 @@ static int dir_set_readonly(struct storage *s, const char *ds, bool readonly,
 const struct storage_ops storage_dir_ops = {
     .name = "dir",
     .init = dir_init,
-    .create = dir_create,
-    .destroy = dir_destroy,
-    .exists = dir_ds_exists,
-    .snapshot = dir_snapshot,
-    .snapshot_list = dir_snapshot_list,
-    .snapshot_destroy = dir_snapshot_destroy,
-    .snapshot_rename = storage_rec_op_snapshot_rename,
-    .rollback = dir_rollback,
-    .clone = dir_clone,
-    .origin = storage_rec_op_origin,
-    .dependants = storage_rec_op_dependants,
-    .copy = dir_copy,
-    .rename = dir_rename,
+    RECORDED_STORAGE_OPS,
     .space = dir_space,
     .set_quota = NULL, /* no quota on a plain directory tree */
     .set_readonly = dir_set_readonly,
-    .prop_set = storage_rec_op_prop_set,
-    .prop_get = storage_rec_op_prop_get,
-    .mount = dir_mount,
+    .mount = recorded_mount,
     .umount = dir_umount,
+    .recorded = &dir_steps,
 };

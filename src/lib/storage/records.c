@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The storage front: backend names, opening a pool, the checked storage_*
- * wrappers, and the record store that the btrfs and dir backends share.
+ * The record store that the btrfs and dir backends share (the operations
+ * built on it are in recorded.c).
  *
- * The record store lives in <root>/.storage/ (a hidden name, which no
+ * It lives in <root>/.storage/ (a hidden name, which no
  * dataset can have):
  *
  *   lock                  flock()ed around every change, so two jailor
@@ -47,83 +47,9 @@
 
 #include "../util/cleanup.h"
 #include "../util/fs.h"
+#include "../util/strv.h"
 
 #define STORE_DIR ".storage"
-
-/* ---- small string vectors ---- */
-
-static size_t strv_len(char **v)
-{
-        size_t n = 0;
-
-        while (v && v[n])
-                n++;
-        return n;
-}
-
-/* Appends s (taking it); on failure frees s. */
-static int strv_push(char ***v, char *s)
-{
-        size_t n = strv_len(*v);
-        char **w;
-
-        if (!s)
-                return -ENOMEM;
-        w = realloc(*v, (n + 2) * sizeof(char *));
-        if (!w) {
-                free(s);
-                return -ENOMEM;
-        }
-        w[n] = s;
-        w[n + 1] = NULL;
-        *v = w;
-        return 0;
-}
-
-static bool strv_has(char **v, const char *s)
-{
-        for (size_t i = 0; v && v[i]; i++)
-                if (STREQ(v[i], s))
-                        return true;
-        return false;
-}
-
-static void strv_del(char **v, const char *s)
-{
-        size_t n = strv_len(v), j = 0;
-
-        for (size_t i = 0; i < n; i++) {
-                if (STREQ(v[i], s))
-                        free(v[i]);
-                else
-                        v[j++] = v[i];
-        }
-        if (v)
-                v[j] = NULL;
-}
-
-static void strv_free(char **v)
-{
-        strv_freep(&v);
-}
-
-/* "a, b, c" */
-static char *strv_join(char **v)
-{
-        size_t len = 1;
-        char *out, *p;
-
-        for (size_t i = 0; v && v[i]; i++)
-                len += strlen(v[i]) + 2;
-        out = malloc(len);
-        if (!out)
-                return NULL;
-        p = out;
-        *p = '\0';
-        for (size_t i = 0; v && v[i]; i++)
-                p = stpcpy(stpcpy(p, i ? ", " : ""), v[i]);
-        return out;
-}
 
 /* ---- the record store ---- */
 
@@ -131,6 +57,27 @@ char *storage_store_path(const struct storage *s, const char *a, const char *b)
 {
         return strjoin(s->root, "/" STORE_DIR, a ? "/" : "", a ? a : "", b ? "/" : "", b ? b : "",
                        NULL);
+}
+
+char *storage_rec_data_path(const struct storage *s, const char *id, const char *sub)
+{
+        return strjoin(s->root, "/" STORE_DIR "/ids/", id, sub ? "/" : "", sub ? sub : "", NULL);
+}
+
+char *storage_rec_snap_path(const struct storage *s, const char *id, const char *snap)
+{
+        return strjoin(s->root, "/" STORE_DIR "/ids/", id, "/snap/", snap, NULL);
+}
+
+int storage_rec_make_snap_dir(const struct storage *s, const char *id, struct jailor_error *err)
+{
+        _cleanup_free_ char *dir = storage_rec_data_path(s, id, "snap");
+
+        if (!dir)
+                return oom(err);
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+                return jailor_error_errno(err, errno, "Cannot create directory '%s'", dir);
+        return 0;
 }
 
 static void random_hex(char *out, size_t n_chars)
@@ -170,7 +117,7 @@ int storage_store_init(struct storage *s, struct jailor_error *err)
                 int r;
 
                 if (!p)
-                        return jailor_error_set(err, ENOMEM, "Out of memory");
+                        return oom(err);
                 r = mkdir_p(p, 0700, err);
                 if (r < 0)
                         return r;
@@ -184,7 +131,7 @@ int storage_store_lock(struct storage *s, int *ret_fd, struct jailor_error *err)
         _cleanup_close_ int fd = -EBADF;
 
         if (!p)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (fd < 0) {
                 if (errno == ENOENT)
@@ -209,21 +156,19 @@ void storage_rec_free(struct storage_rec *r)
         free(r->origin_snap);
         for (size_t i = 0; i < r->n_snaps; i++) {
                 free(r->snaps[i].name);
-                strv_free(r->snaps[i].clones);
+                strv_freep(&r->snaps[i].clones);
         }
         free(r->snaps);
-        strv_free(r->props);
+        strv_freep(&r->props);
         free(r);
 }
-
-DEFINE_CLEANUP_FUNC(struct storage_rec, storage_rec_free)
 
 int storage_rec_new(struct storage_rec **ret, struct jailor_error *err)
 {
         struct storage_rec *r = calloc(1, sizeof(*r));
 
         if (!r)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         random_hex(r->id, STORAGE_ID_LEN);
         *ret = r;
         return 0;
@@ -401,7 +346,7 @@ int storage_rec_load_id(struct storage *s, const char *id, struct storage_rec **
         int q;
 
         if (!p)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         j = json_load_file(p, 0, &jerr);
         if (!j) {
                 if (access(p, F_OK) < 0 && errno == ENOENT)
@@ -411,10 +356,10 @@ int storage_rec_load_id(struct storage *s, const char *id, struct storage_rec **
         }
         r = calloc(1, sizeof(*r));
         if (!r)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         q = rec_from_json(r, j);
         if (q == -ENOMEM)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         if (q < 0 || !STREQ(r->id, id))
                 return jailor_error_set(err, EBADMSG, "Storage record '%s' is corrupt", p);
         *ret = TAKE_PTR(r);
@@ -437,41 +382,48 @@ int storage_rec_load(struct storage *s, const char *ds, struct storage_rec **ret
         return storage_rec_load_id(s, id, ret, err);
 }
 
+int storage_rec_lock_load(struct storage *s, const char *ds, int *ret_lock,
+                          struct storage_rec **ret, struct jailor_error *err)
+{
+        _cleanup_close_ int lock = -EBADF;
+        int q;
+
+        q = storage_store_lock(s, &lock, err);
+        if (q < 0)
+                return q;
+        q = storage_rec_load(s, ds, ret, err);
+        if (q < 0)
+                return q;
+        *ret_lock = TAKE_FD(lock);
+        return 0;
+}
+
 int storage_rec_save(struct storage *s, const struct storage_rec *r, struct jailor_error *err)
 {
         _cleanup_(json_decrefp) json_t *j = rec_to_json(r);
         _cleanup_free_ char *text = NULL, *p = rec_file(s, r->id);
 
         if (!j || !p)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         text = json_dumps(j, JSON_INDENT(2));
         if (!text)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         return write_file_atomic(p, text, strlen(text), 0600, err);
 }
 
 int storage_rec_create(struct storage *s, const struct storage_rec *r, struct jailor_error *err)
 {
-        _cleanup_free_ char *dir = storage_store_path(s, "ids", r->id);
+        _cleanup_free_ char *dir = storage_rec_data_path(s, r->id, NULL);
         int q;
 
         if (!dir)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         if (mkdir(dir, 0700) < 0)
                 return jailor_error_errno(err, errno, "Cannot create directory '%s'", dir);
         q = storage_rec_save(s, r, err);
         if (q < 0)
                 rm_rf(dir, NULL);
         return q;
-}
-
-int storage_rec_remove_data(struct storage *s, const char *id, struct jailor_error *err)
-{
-        _cleanup_free_ char *dir = storage_store_path(s, "ids", id);
-
-        if (!dir)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
-        return rm_rf(dir, err);
 }
 
 static char *names_path(const struct storage *s, const char *ds)
@@ -487,7 +439,7 @@ int storage_rec_link(struct storage *s, const char *ds, const char *id, struct j
         link = tmp ? path_join(tmp, "@id") : NULL;
         dst = names_path(s, ds);
         if (!link || !dst)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         if (mkdir(tmp, 0700) < 0)
                 return jailor_error_errno(err, errno, "Cannot create directory '%s'", tmp);
         if (symlink(id, link) < 0) {
@@ -512,7 +464,7 @@ int storage_rec_unlink(struct storage *s, const char *ds, struct jailor_error *e
         _cleanup_free_ char *p = names_path(s, ds), *trash = storage_store_tmp(s, "unname");
 
         if (!p || !trash)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         /* one rename makes the whole subtree disappear at once */
         if (rename(p, trash) < 0) {
                 if (errno == ENOENT)
@@ -537,10 +489,10 @@ int storage_rec_forget(struct storage *s, const char *ds, char **subtree, char *
                 if (q < 0)
                         return q;
                 if (strv_push(&ids, strdup(r->id)) < 0)
-                        return jailor_error_set(err, ENOMEM, "Out of memory");
+                        return oom(err);
                 if (r->origin_id && strv_push(&links, strjoin(r->origin_id, "@", r->origin_snap,
                                                               "@", r->id, NULL)) < 0)
-                        return jailor_error_set(err, ENOMEM, "Out of memory");
+                        return oom(err);
         }
         q = storage_rec_unlink(s, ds, err);
         if (q < 0)
@@ -606,7 +558,7 @@ int storage_rec_subtree(struct storage *s, const char *ds, char ***ret, struct j
         int r;
 
         if (!p)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         r = subtree_walk(p, ds ? ds : "", &out);
         if (r < 0)
                 return jailor_error_errno(err, -r, "Cannot list the datasets under '%s'", ds);
@@ -622,7 +574,7 @@ int storage_rec_children(struct storage *s, const char *ds, char ***ret, struct 
         struct dirent *de;
 
         if (!p)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         d = opendir(p);
         if (!d)
                 return jailor_error_errno(err, errno, "Cannot list the children of dataset '%s'",
@@ -634,11 +586,11 @@ int storage_rec_children(struct storage *s, const char *ds, char ***ret, struct 
                         continue;
                 child = strjoin(ds, "/", de->d_name, NULL);
                 if (!child)
-                        return jailor_error_set(err, ENOMEM, "Out of memory");
+                        return oom(err);
                 if (storage_rec_exists(s, child) <= 0)
                         continue;
                 if (strv_push(&out, strdup(de->d_name)) < 0)
-                        return jailor_error_set(err, ENOMEM, "Out of memory");
+                        return oom(err);
         }
         *ret = TAKE_PTR(out);
         return 0;
@@ -651,7 +603,7 @@ int storage_rec_move(struct storage *s, const char *old_ds, const char *new_ds,
         _cleanup_strv_free_ char **moved = NULL;
 
         if (!a || !b)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         if (renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_NOREPLACE) < 0) {
                 if (errno == EEXIST || errno == ENOTEMPTY)
                         return jailor_error_set(err, EEXIST, "Dataset '%s' already exists", new_ds);
@@ -696,7 +648,7 @@ int storage_rec_name(struct storage *s, const char *id, char **ret, struct jailo
         for (size_t i = 0; all && all[i]; i++) {
                 if (name_to_id(s, all[i], found) == 0 && STREQ(found, id)) {
                         *ret = strdup(all[i]);
-                        return *ret ? 0 : jailor_error_set(err, ENOMEM, "Out of memory");
+                        return *ret ? 0 : oom(err);
                 }
         }
         return jailor_error_set(err, ENOENT, "No dataset has the storage id '%s'", id);
@@ -716,7 +668,7 @@ int storage_rec_check_new(struct storage *s, const char *ds, struct jailor_error
         int r;
 
         if (!path)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         r = storage_rec_exists(s, ds);
         if (r > 0)
                 return jailor_error_set(err, EEXIST, "Dataset '%s' already exists", ds);
@@ -755,12 +707,12 @@ int storage_rec_snap_add(struct storage_rec *r, const char *snap, int64_t create
         struct storage_snaprec *v = realloc(r->snaps, (r->n_snaps + 1) * sizeof(*v));
 
         if (!v)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         r->snaps = v;
         v[r->n_snaps] =
             (struct storage_snaprec){.name = strdup(snap), .created = created, .ref = ref};
         if (!v[r->n_snaps].name)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         r->n_snaps++;
         return 0;
 }
@@ -770,7 +722,7 @@ void storage_rec_snap_drop(struct storage_rec *r, struct storage_snaprec *sr)
         size_t i = (size_t)(sr - r->snaps);
 
         free(sr->name);
-        strv_free(sr->clones);
+        strv_freep(&sr->clones);
         memmove(&r->snaps[i], &r->snaps[i + 1], (r->n_snaps - i - 1) * sizeof(*sr));
         r->n_snaps--;
 }
@@ -791,21 +743,20 @@ int storage_rec_clone_link(struct storage *s, const char *origin_id, const char 
                                               o->name ? o->name : origin_id, snap)
                            : 0;
         if (add) {
-                if (strv_has(sr->clones, clone_id))
+                if (strv_contains(sr->clones, clone_id))
                         return 0;
                 if (strv_push(&sr->clones, strdup(clone_id)) < 0)
-                        return jailor_error_set(err, ENOMEM, "Out of memory");
+                        return oom(err);
         } else {
-                if (!strv_has(sr->clones, clone_id))
+                if (!strv_contains(sr->clones, clone_id))
                         return 0;
-                strv_del(sr->clones, clone_id);
+                strv_remove(sr->clones, clone_id);
         }
         return storage_rec_save(s, o, err);
 }
 
-/* Names of the datasets whose ids are listed; ids without a record (a crash
- * between steps of a destroy) are skipped. */
-static int ids_to_names(struct storage *s, char **ids, char ***ret, struct jailor_error *err)
+/* ids without a record (a crash between steps of a destroy) are skipped */
+int storage_rec_names(struct storage *s, char **ids, char ***ret, struct jailor_error *err)
 {
         _cleanup_strv_free_ char **out = NULL;
 
@@ -818,7 +769,7 @@ static int ids_to_names(struct storage *s, char **ids, char ***ret, struct jailo
                 if (r < 0)
                         return r;
                 if (strv_push(&out, name) < 0)
-                        return jailor_error_set(err, ENOMEM, "Out of memory");
+                        return oom(err);
         }
         *ret = TAKE_PTR(out);
         return 0;
@@ -831,12 +782,12 @@ int storage_rec_snap_busy(struct storage *s, const char *ds, const struct storag
         _cleanup_free_ char *list = NULL;
         int r;
 
-        r = ids_to_names(s, sr->clones, &names, err);
+        r = storage_rec_names(s, sr->clones, &names, err);
         if (r < 0)
                 return r;
         if (!names || !names[0])
                 return 0;
-        list = strv_join(names);
+        list = strv_join(names, ", ");
         return jailor_error_set(err, EBUSY, "Snapshot '%s@%s' has dependent clones: %s", ds,
                                 sr->name, list ? list : "?");
 }
@@ -850,7 +801,7 @@ int storage_rec_subtree_busy(struct storage *s, const char *ds, char **subtree,
 
         for (size_t i = 0; subtree && subtree[i]; i++)
                 if (name_to_id(s, subtree[i], id) == 0 && strv_push(&ids, strdup(id)) < 0)
-                        return jailor_error_set(err, ENOMEM, "Out of memory");
+                        return oom(err);
         for (size_t i = 0; subtree && subtree[i]; i++) {
                 _cleanup_(storage_rec_freep) struct storage_rec *r = NULL;
                 int q = storage_rec_load(s, subtree[i], &r, err);
@@ -861,7 +812,7 @@ int storage_rec_subtree_busy(struct storage *s, const char *ds, char **subtree,
                         for (size_t c = 0; r->snaps[k].clones && r->snaps[k].clones[c]; c++) {
                                 char *name = NULL, *entry;
 
-                                if (strv_has(ids, r->snaps[k].clones[c]))
+                                if (strv_contains(ids, r->snaps[k].clones[c]))
                                         continue;
                                 q = storage_rec_name(s, r->snaps[k].clones[c], &name, NULL);
                                 if (q == -ENOENT)
@@ -874,229 +825,13 @@ int storage_rec_subtree_busy(struct storage *s, const char *ds, char **subtree,
                                                 ")", NULL);
                                 free(name);
                                 if (strv_push(&outside, entry) < 0)
-                                        return jailor_error_set(err, ENOMEM, "Out of memory");
+                                        return oom(err);
                         }
                 }
         }
         if (!outside)
                 return 0;
-        list = strv_join(outside);
+        list = strv_join(outside, ", ");
         return jailor_error_set(err, EBUSY, "Dataset '%s' has dependent clones: %s", ds,
                                 list ? list : "?");
-}
-
-/* ---- operations that only need the records ---- */
-
-int storage_rec_op_snapshot_list(struct storage *s, const char *ds, struct storage_snapshot **ret,
-                                 size_t *ret_n, struct jailor_error *err)
-{
-        _cleanup_(storage_rec_freep) struct storage_rec *r = NULL;
-        struct storage_snapshot *v;
-        int q;
-
-        q = storage_rec_load(s, ds, &r, err);
-        if (q < 0)
-                return q;
-        v = calloc(r->n_snaps + 1, sizeof(*v));
-        if (!v)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
-        for (size_t i = 0; i < r->n_snaps; i++) {
-                v[i].name = strdup(r->snaps[i].name);
-                v[i].created = r->snaps[i].created;
-                if (!v[i].name) {
-                        storage_snapshots_free(v, i);
-                        return jailor_error_set(err, ENOMEM, "Out of memory");
-                }
-        }
-        *ret = v;
-        *ret_n = r->n_snaps;
-        return 0;
-}
-
-/* ids/<id>/snap/<snap>: where both the dir and the btrfs backend keep snapshots */
-static char *snap_data_path(const struct storage *s, const char *id, const char *snap)
-{
-        return strjoin(s->root, "/" STORE_DIR "/ids/", id, "/snap/", snap, NULL);
-}
-
-/* Sets the origin snapshot name in the records of the clones listed. */
-static int retarget_clones(struct storage *s, char **clones, const char *snap,
-                           struct jailor_error *err)
-{
-        for (size_t i = 0; clones && clones[i]; i++) {
-                _cleanup_(storage_rec_freep) struct storage_rec *c = NULL;
-                char *name;
-                int q;
-
-                if (storage_rec_load_id(s, clones[i], &c, NULL) < 0)
-                        continue; /* a clone half destroyed: nothing to keep right */
-                name = strdup(snap);
-                if (!name)
-                        return jailor_error_set(err, ENOMEM, "Out of memory");
-                free(c->origin_snap);
-                c->origin_snap = name;
-                q = storage_rec_save(s, c, err);
-                if (q < 0)
-                        return q;
-        }
-        return 0;
-}
-
-int storage_rec_op_snapshot_rename(struct storage *s, const char *ds, const char *old_snap,
-                                   const char *new_snap, struct jailor_error *err)
-{
-        _cleanup_(storage_rec_freep) struct storage_rec *r = NULL;
-        _cleanup_free_ char *a = NULL, *b = NULL, *name = strdup(new_snap);
-        _cleanup_close_ int lock = -EBADF;
-        struct storage_snaprec *sr;
-        bool moved = false;
-        int q;
-
-        if (!name)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
-        q = storage_store_lock(s, &lock, err);
-        if (q < 0)
-                return q;
-        q = storage_rec_load(s, ds, &r, err);
-        if (q < 0)
-                return q;
-        sr = storage_rec_snap(r, old_snap);
-        if (!sr)
-                return jailor_error_set(err, ENOENT, "Snapshot '%s@%s' does not exist", ds,
-                                        old_snap);
-        if (storage_rec_snap(r, new_snap))
-                return jailor_error_set(err, EEXIST, "Snapshot '%s@%s' already exists", ds,
-                                        new_snap);
-        a = snap_data_path(s, r->id, old_snap);
-        b = snap_data_path(s, r->id, new_snap);
-        if (!a || !b)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
-        /* a reference snapshot (dir) has no data of its own */
-        /* !a && b: a rename killed before it saved the record moved the data already */
-        if (!sr->ref && (path_exists(a) || !path_exists(b))) {
-                if (renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_NOREPLACE) < 0)
-                        return jailor_error_errno(err, errno, "Cannot rename '%s' to '%s'", a, b);
-                moved = true;
-        }
-        free(sr->name);
-        sr->name = TAKE_PTR(name);
-        /* clones name their origin's snapshot in their own record */
-        q = retarget_clones(s, sr->clones, new_snap, err);
-        if (q == 0)
-                q = storage_rec_save(s, r, err);
-        if (q == 0)
-                return 0;
-        retarget_clones(s, sr->clones, old_snap, NULL);
-        if (moved)
-                rename(b, a);
-        return q;
-}
-
-int storage_rec_op_origin(struct storage *s, const char *ds, char **ret, struct jailor_error *err)
-{
-        _cleanup_(storage_rec_freep) struct storage_rec *r = NULL;
-        _cleanup_free_ char *name = NULL;
-        int q;
-
-        *ret = NULL;
-        q = storage_rec_load(s, ds, &r, err);
-        if (q < 0)
-                return q;
-        if (!r->origin_id)
-                return 0;
-        q = storage_rec_name(s, r->origin_id, &name, err);
-        if (q < 0)
-                return jailor_error_prefix(err, "Cannot find the origin of '%s'", ds);
-        *ret = strjoin(name, "@", r->origin_snap, NULL);
-        return *ret ? 0 : jailor_error_set(err, ENOMEM, "Out of memory");
-}
-
-int storage_rec_op_dependants(struct storage *s, const char *ds, char ***ret,
-                              struct jailor_error *err)
-{
-        _cleanup_(storage_rec_freep) struct storage_rec *r = NULL;
-        _cleanup_strv_free_ char **all = NULL;
-        int q;
-
-        q = storage_rec_load(s, ds, &r, err);
-        if (q < 0)
-                return q;
-        for (size_t i = 0; i < r->n_snaps; i++) {
-                _cleanup_strv_free_ char **names = NULL;
-
-                q = ids_to_names(s, r->snaps[i].clones, &names, err);
-                if (q < 0)
-                        return q;
-                for (size_t k = 0; names && names[k]; k++) {
-                        if (strv_push(&all, TAKE_PTR(names[k])) < 0)
-                                return jailor_error_set(err, ENOMEM, "Out of memory");
-                }
-        }
-        if (!all) {
-                all = calloc(1, sizeof(char *));
-                if (!all)
-                        return jailor_error_set(err, ENOMEM, "Out of memory");
-        }
-        *ret = TAKE_PTR(all);
-        return 0;
-}
-
-int storage_rec_op_prop_set(struct storage *s, const char *ds, const char *key, const char *value,
-                            struct jailor_error *err)
-{
-        _cleanup_(storage_rec_freep) struct storage_rec *r = NULL;
-        _cleanup_close_ int lock = -EBADF;
-        size_t i;
-        int q;
-
-        q = storage_store_lock(s, &lock, err);
-        if (q < 0)
-                return q;
-        q = storage_rec_load(s, ds, &r, err);
-        if (q < 0)
-                return q;
-        for (i = 0; r->props && r->props[i] && r->props[i + 1]; i += 2)
-                if (STREQ(r->props[i], key))
-                        break;
-        if (r->props && r->props[i]) {
-                if (value) {
-                        char *v = strdup(value);
-                        if (!v)
-                                return jailor_error_set(err, ENOMEM, "Out of memory");
-                        free(r->props[i + 1]);
-                        r->props[i + 1] = v;
-                } else {
-                        size_t n = strv_len(r->props);
-
-                        free(r->props[i]);
-                        free(r->props[i + 1]);
-                        memmove(&r->props[i], &r->props[i + 2], (n - i - 1) * sizeof(char *));
-                }
-        } else if (value) {
-                if (strv_push(&r->props, strdup(key)) < 0 ||
-                    strv_push(&r->props, strdup(value)) < 0)
-                        return jailor_error_set(err, ENOMEM, "Out of memory");
-        } else {
-                return 0;
-        }
-        return storage_rec_save(s, r, err);
-}
-
-int storage_rec_op_prop_get(struct storage *s, const char *ds, const char *key, char **ret,
-                            struct jailor_error *err)
-{
-        _cleanup_(storage_rec_freep) struct storage_rec *r = NULL;
-        int q;
-
-        *ret = NULL;
-        q = storage_rec_load(s, ds, &r, err);
-        if (q < 0)
-                return q;
-        for (size_t i = 0; r->props && r->props[i] && r->props[i + 1]; i += 2) {
-                if (STREQ(r->props[i], key)) {
-                        *ret = strdup(r->props[i + 1]);
-                        return *ret ? 0 : jailor_error_set(err, ENOMEM, "Out of memory");
-                }
-        }
-        return 0;
 }

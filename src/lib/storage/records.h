@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * For the backends only (btrfs.c, dir.c, records.c): the record store they
- * share, described at the top of records.c.
+ * For the backends only (btrfs.c, dir.c, recorded.c, records.c): the record
+ * store they share, described at the top of records.c.
  */
 #pragma once
 
+#include <errno.h>
+
 #include "storage.h"
+#include "../util/cleanup.h"
 
 /*
  * Per dataset, what the file system cannot tell by itself (origin,
@@ -41,8 +44,16 @@ char *storage_store_tmp(const struct storage *s, const char *what);
 /* Serialises changes to the store: an exclusive flock held until *ret_fd is closed. */
 int storage_store_lock(struct storage *s, int *ret_fd, struct jailor_error *err);
 
+/* ids/<id>/<sub>, or ids/<id>/ when sub is NULL: a dataset's data; NULL on out of memory. */
+char *storage_rec_data_path(const struct storage *s, const char *id, const char *sub);
+/* ids/<id>/snap/<snap>: where both backends keep a snapshot's data; NULL on out of memory. */
+char *storage_rec_snap_path(const struct storage *s, const char *id, const char *snap);
+/* Creates ids/<id>/snap/ when missing. */
+int storage_rec_make_snap_dir(const struct storage *s, const char *id, struct jailor_error *err);
+
 int storage_rec_new(struct storage_rec **ret, struct jailor_error *err);
 void storage_rec_free(struct storage_rec *r);
+DEFINE_CLEANUP_FUNC(struct storage_rec, storage_rec_free)
 /* 1 when ds has a record, 0 when not, -errno. */
 int storage_rec_exists(struct storage *s, const char *ds);
 /* ENOENT "Dataset 'ds' does not exist" when it has no record. */
@@ -50,11 +61,12 @@ int storage_rec_load(struct storage *s, const char *ds, struct storage_rec **ret
                      struct jailor_error *err);
 int storage_rec_load_id(struct storage *s, const char *id, struct storage_rec **ret,
                         struct jailor_error *err);
+/* Takes the store's lock into *ret_lock, then loads ds's record: how a change to ds starts. */
+int storage_rec_lock_load(struct storage *s, const char *ds, int *ret_lock,
+                          struct storage_rec **ret, struct jailor_error *err);
 int storage_rec_save(struct storage *s, const struct storage_rec *r, struct jailor_error *err);
 /* Creates ids/<id>/ and saves r in it: the dataset's private area. */
 int storage_rec_create(struct storage *s, const struct storage_rec *r, struct jailor_error *err);
-/* Removes ids/<id>/ (the record and the backend's data under it). */
-int storage_rec_remove_data(struct storage *s, const char *id, struct jailor_error *err);
 /* Gives ds its name: names/<ds>/@id appears atomically (the commit point of a create). */
 int storage_rec_link(struct storage *s, const char *ds, const char *id, struct jailor_error *err);
 /* Removes the names of ds and its descendants. */
@@ -75,6 +87,8 @@ int storage_rec_subtree(struct storage *s, const char *ds, char ***ret, struct j
 int storage_rec_children(struct storage *s, const char *ds, char ***ret, struct jailor_error *err);
 /* The current name of the dataset with this id. */
 int storage_rec_name(struct storage *s, const char *id, char **ret, struct jailor_error *err);
+/* The names of the datasets with these ids; ids of datasets half destroyed are left out. */
+int storage_rec_names(struct storage *s, char **ids, char ***ret, struct jailor_error *err);
 /* Checks that ds can be created: its parent exists, nothing of that name does. */
 int storage_rec_check_new(struct storage *s, const char *ds, struct jailor_error *err);
 
@@ -92,16 +106,8 @@ int storage_rec_snap_busy(struct storage *s, const char *ds, const struct storag
 int storage_rec_subtree_busy(struct storage *s, const char *ds, char **subtree,
                              struct jailor_error *err);
 
-/* Operations that only need the records, shared by the btrfs and dir tables. */
-int storage_rec_op_snapshot_list(struct storage *s, const char *ds, struct storage_snapshot **ret,
-                                 size_t *ret_n, struct jailor_error *err);
-/* Renames the record and ids/<id>/snap/<snap> (where both backends keep snapshot data). */
-int storage_rec_op_snapshot_rename(struct storage *s, const char *ds, const char *old_snap,
-                                   const char *new_snap, struct jailor_error *err);
-int storage_rec_op_origin(struct storage *s, const char *ds, char **ret, struct jailor_error *err);
-int storage_rec_op_dependants(struct storage *s, const char *ds, char ***ret,
-                              struct jailor_error *err);
-int storage_rec_op_prop_set(struct storage *s, const char *ds, const char *key, const char *value,
-                            struct jailor_error *err);
-int storage_rec_op_prop_get(struct storage *s, const char *ds, const char *key, char **ret,
-                            struct jailor_error *err);
+/* The one message for a failed allocation. */
+static inline int oom(struct jailor_error *err)
+{
+        return jailor_error_set(err, ENOMEM, "Out of memory");
+}

@@ -26,6 +26,7 @@
 
 #include "../util/cleanup.h"
 #include "../util/fs.h"
+#include "recorded.h"
 
 static const struct storage_ops *const backend_ops[_STORAGE_BACKEND_MAX] = {
     [STORAGE_ZFS] = &storage_zfs_ops,
@@ -182,6 +183,11 @@ int storage_check_snapshot(const char *snap, struct jailor_error *err)
         why = component_problem(snap, strlen(snap), bad, sizeof(bad));
         if (why)
                 return jailor_error_set(err, EINVAL, "Snapshot name '%s' %s", snap, why);
+        if (strncmp(snap, STORAGE_RESERVED_SNAP_PREFIX, strlen(STORAGE_RESERVED_SNAP_PREFIX)) == 0)
+                return jailor_error_set(err, EINVAL,
+                                        "Snapshot name '%s' is reserved: names starting with "
+                                        "'" STORAGE_RESERVED_SNAP_PREFIX "' are jailor's own",
+                                        snap);
         return 0;
 }
 
@@ -237,6 +243,12 @@ int storage_destroy(struct storage *s, const char *ds, struct jailor_error *err)
         if (!s->ops->destroy)
                 return unsupported(s, "destroy datasets", err);
         return s->ops->destroy(s, ds, err);
+}
+
+int storage_clear_debris(struct storage *s, const char *ds, struct jailor_error *err)
+{
+        CHECK(storage_check_dataset(ds, err));
+        return s->ops->recorded ? recorded_clear_debris(s, ds, err) : 0;
 }
 
 int storage_exists(struct storage *s, const char *ds)

@@ -19,7 +19,8 @@
  * components of [A-Za-z0-9._-] that are not "." or ".." and do not start with
  * '.' (hidden names belong to the backends' records) or '-' (never an option
  * to a helper program).  Snapshot names follow the same rule for one
- * component, 1..STORAGE_SNAP_MAX characters.  Property keys are [a-z0-9_.-],
+ * component, 1..STORAGE_SNAP_MAX characters, and do not start with
+ * STORAGE_RESERVED_SNAP_PREFIX.  Property keys are [a-z0-9_.-],
  * 1..STORAGE_KEY_MAX characters.
  */
 #pragma once
@@ -33,6 +34,8 @@
 #define STORAGE_NAME_MAX 200
 #define STORAGE_SNAP_MAX 64
 #define STORAGE_KEY_MAX 64
+/* Snapshot names of jailor's own (zfs: the snapshots copies send), refused otherwise. */
+#define STORAGE_RESERVED_SNAP_PREFIX "jailor-copy-"
 
 enum storage_backend {
         STORAGE_ZFS,
@@ -48,6 +51,7 @@ struct storage_snapshot {
 };
 
 struct storage;
+struct recorded_steps;
 
 struct storage_ops {
         const char *name; /* "zfs", "btrfs", "dir" */
@@ -122,6 +126,12 @@ struct storage_ops {
          * s->dataset); NULL means root = "<pool>/jailor".  Creates nothing.
          */
         int (*open)(struct storage *s, struct jailor_error *err);
+
+        /*
+         * btrfs and dir: their own steps in the operations they share
+         * through the record store (recorded.h); NULL for zfs.
+         */
+        const struct recorded_steps *recorded;
 };
 
 struct storage {
@@ -156,6 +166,13 @@ char *storage_path(const struct storage *s, const char *ds);
 int storage_init(struct storage *s, struct jailor_error *err);
 int storage_create(struct storage *s, const char *ds, struct jailor_error *err);
 int storage_destroy(struct storage *s, const char *ds, struct jailor_error *err);
+/*
+ * Removes data at the path of ds that no dataset owns: what a create killed
+ * before its record, or a destroy killed after its commit point, left
+ * there.  Nothing to do (0) when ds exists, when nothing is there, and on
+ * zfs, where a dataset and its data come and go together.
+ */
+int storage_clear_debris(struct storage *s, const char *ds, struct jailor_error *err);
 int storage_exists(struct storage *s, const char *ds);
 int storage_snapshot(struct storage *s, const char *ds, const char *snap, struct jailor_error *err);
 int storage_snapshot_list(struct storage *s, const char *ds, struct storage_snapshot **ret,

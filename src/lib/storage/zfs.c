@@ -17,33 +17,47 @@
 #include "storage.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 #include "../util/cleanup.h"
 #include "../util/fs.h"
 #include "../util/run.h"
+#include "../util/strv.h"
 
 #define ZFS_MAX_ARGS 16
+
+static int oom(struct jailor_error *err)
+{
+        return jailor_error_set(err, ENOMEM, "Out of memory");
+}
+
+/* argv = "zfs" and the NULL-terminated arguments of ap. */
+static void zfs_argv(char *argv[ZFS_MAX_ARGS + 2], va_list ap)
+{
+        int n = 1;
+
+        argv[0] = "zfs";
+        for (char *a = va_arg(ap, char *); a && n <= ZFS_MAX_ARGS; a = va_arg(ap, char *))
+                argv[n++] = a;
+        argv[n] = NULL;
+}
 
 /* Runs `zfs ARGS...` (NULL-terminated); *out gets stdout when out != NULL. */
 static int zfs(char **out, struct jailor_error *err, ...)
 {
-        char *argv[ZFS_MAX_ARGS + 2] = {"zfs"};
+        char *argv[ZFS_MAX_ARGS + 2];
         va_list ap;
-        int n = 1;
 
         va_start(ap, err);
-        for (char *a = va_arg(ap, char *); a && n <= ZFS_MAX_ARGS; a = va_arg(ap, char *))
-                argv[n++] = a;
+        zfs_argv(argv, ap);
         va_end(ap);
-        argv[n] = NULL;
         return run_command(argv, out, err);
 }
 
@@ -54,15 +68,12 @@ static int zfs(char **out, struct jailor_error *err, ...)
  */
 static int zfs_when_released(struct jailor_error *err, ...)
 {
-        char *argv[ZFS_MAX_ARGS + 2] = {"zfs"};
+        char *argv[ZFS_MAX_ARGS + 2];
         va_list ap;
-        int n = 1;
 
         va_start(ap, err);
-        for (char *a = va_arg(ap, char *); a && n <= ZFS_MAX_ARGS; a = va_arg(ap, char *))
-                argv[n++] = a;
+        zfs_argv(argv, ap);
         va_end(ap);
-        argv[n] = NULL;
         for (int attempt = 0;; attempt++) {
                 _cleanup_free_ char *errtext = NULL;
                 int status, r;
@@ -78,9 +89,10 @@ static int zfs_when_released(struct jailor_error *err, ...)
         }
 }
 
-static char *full_name(const struct storage *s, const char *ds)
+/* "<zpool>/jailor/<ds>", or "<zpool>/jailor/<ds>@<snap>" when snap is set. */
+static char *full_name(const struct storage *s, const char *ds, const char *snap)
 {
-        return strjoin(s->dataset, "/", ds, NULL);
+        return strjoin(s->dataset, "/", ds, snap ? "@" : "", snap ? snap : "", NULL);
 }
 
 /* "<zpool>/jailor/jails/web@x" -> "jails/web@x"; names outside stay whole. */
@@ -134,75 +146,106 @@ static int zfs_has(const char *full, struct jailor_error *err)
 
 static int zfs_exists(struct storage *s, const char *ds)
 {
-        _cleanup_free_ char *full = full_name(s, ds);
+        _cleanup_free_ char *full = full_name(s, ds, NULL);
 
         if (!full)
                 return -ENOMEM;
         return zfs_has(full, NULL);
 }
 
+/*
+ * The checks before a command, each giving the full name of what it checked
+ * in *ret (when ret is not NULL).
+ */
+
 /* ENOENT "Dataset 'ds' does not exist" unless it does. */
-static int need_dataset(struct storage *s, const char *ds, struct jailor_error *err)
+static int existing_dataset(struct storage *s, const char *ds, char **ret, struct jailor_error *err)
 {
-        _cleanup_free_ char *full = full_name(s, ds);
+        _cleanup_free_ char *full = full_name(s, ds, NULL);
         int r;
 
         if (!full)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         r = zfs_has(full, err);
         if (r == 0)
                 return jailor_error_set(err, ENOENT, "Dataset '%s' does not exist", ds);
-        return r < 0 ? r : 0;
+        if (r < 0)
+                return r;
+        if (ret)
+                *ret = TAKE_PTR(full);
+        return 0;
 }
 
-static int need_snapshot(struct storage *s, const char *ds, const char *snap,
-                         struct jailor_error *err)
+/* ENOENT unless ds exists; then ENOENT unless ds@snap exists too, or EEXIST if it must not. */
+static int check_snapshot(struct storage *s, const char *ds, const char *snap, bool must_exist,
+                          char **ret, struct jailor_error *err)
 {
-        _cleanup_free_ char *full = strjoin(s->dataset, "/", ds, "@", snap, NULL);
+        _cleanup_free_ char *full = full_name(s, ds, snap);
         int r;
 
         if (!full)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
-        r = need_dataset(s, ds, err);
+                return oom(err);
+        r = existing_dataset(s, ds, NULL, err);
         if (r < 0)
                 return r;
         r = zfs_has(full, err);
-        if (r == 0)
+        if (r < 0)
+                return r;
+        if (must_exist && r == 0)
                 return jailor_error_set(err, ENOENT, "Snapshot '%s@%s' does not exist", ds, snap);
-        return r < 0 ? r : 0;
+        if (!must_exist && r > 0)
+                return jailor_error_set(err, EEXIST, "Snapshot '%s@%s' already exists", ds, snap);
+        if (ret)
+                *ret = TAKE_PTR(full);
+        return 0;
+}
+
+static int existing_snapshot(struct storage *s, const char *ds, const char *snap, char **ret,
+                             struct jailor_error *err)
+{
+        return check_snapshot(s, ds, snap, true, ret, err);
+}
+
+static int new_snapshot(struct storage *s, const char *ds, const char *snap, char **ret,
+                        struct jailor_error *err)
+{
+        return check_snapshot(s, ds, snap, false, ret, err);
 }
 
 /* EEXIST unless ds is free, ENOENT unless its parent exists. */
-static int need_new(struct storage *s, const char *ds, struct jailor_error *err)
+static int new_dataset(struct storage *s, const char *ds, char **ret, struct jailor_error *err)
 {
-        _cleanup_free_ char *full = full_name(s, ds), *parent = NULL;
-        const char *slash;
+        _cleanup_free_ char *full = full_name(s, ds, NULL), *parent = NULL;
+        const char *slash = strrchr(ds, '/');
         int r;
 
         if (!full)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         r = zfs_has(full, err);
         if (r > 0)
                 return jailor_error_set(err, EEXIST, "Dataset '%s' already exists", ds);
         if (r < 0)
                 return r;
-        slash = strrchr(ds, '/');
-        if (!slash) {
+        if (slash) {
+                parent = strndup(ds, (size_t)(slash - ds));
+                if (!parent)
+                        return oom(err);
+                r = existing_dataset(s, parent, NULL, err);
+                if (r == -ENOENT)
+                        return jailor_error_set(
+                            err, ENOENT, "Parent dataset '%s' of '%s' does not exist", parent, ds);
+        } else {
                 r = zfs_has(s->dataset, err);
                 if (r == 0)
                         return jailor_error_set(err, ENOENT,
                                                 "Pool '%s' is not initialised ('%s' is missing)",
                                                 s->pool, s->dataset);
-                return r < 0 ? r : 0;
         }
-        parent = strndup(ds, (size_t)(slash - ds));
-        if (!parent)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
-        r = need_dataset(s, parent, err);
-        if (r == -ENOENT)
-                return jailor_error_set(err, ENOENT, "Parent dataset '%s' of '%s' does not exist",
-                                        parent, ds);
-        return r;
+        if (r < 0)
+                return r;
+        if (ret)
+                *ret = TAKE_PTR(full);
+        return 0;
 }
 
 /* ---- origins: who is a clone of what ---- */
@@ -232,7 +275,7 @@ static int zfs_clone_pairs(struct storage *s, struct clone_pair **ret, size_t *r
         int r;
 
         if (!zpool)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         r = zfs(&out, err, "get", "-H", "-r", "-o", "name,value", "origin", zpool, NULL);
         if (r < 0)
                 return r;
@@ -246,7 +289,7 @@ static int zfs_clone_pairs(struct storage *s, struct clone_pair **ret, size_t *r
                 w = realloc(v, (n + 1) * sizeof(*v));
                 if (!w) {
                         pairs_free(v, n);
-                        return jailor_error_set(err, ENOMEM, "Out of memory");
+                        return oom(err);
                 }
                 v = w;
                 v[n].clone = strdup(line);
@@ -254,7 +297,7 @@ static int zfs_clone_pairs(struct storage *s, struct clone_pair **ret, size_t *r
                 n++;
                 if (!v[n - 1].clone || !v[n - 1].origin) {
                         pairs_free(v, n);
-                        return jailor_error_set(err, ENOMEM, "Out of memory");
+                        return oom(err);
                 }
         }
         *ret = v;
@@ -278,7 +321,7 @@ static int clones_of(struct storage *s, const char *origin, char ***ret, struct 
         names = calloc(n + 1, sizeof(char *));
         if (!names) {
                 pairs_free(pairs, n);
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         }
         for (size_t i = 0; i < n; i++) {
                 bool match = whole ? strncmp(pairs[i].origin, origin, olen) == 0 &&
@@ -289,29 +332,12 @@ static int clones_of(struct storage *s, const char *origin, char ***ret, struct 
                 names[k] = relative_name(s, pairs[i].clone);
                 if (!names[k++]) {
                         pairs_free(pairs, n);
-                        return jailor_error_set(err, ENOMEM, "Out of memory");
+                        return oom(err);
                 }
         }
         pairs_free(pairs, n);
         *ret = TAKE_PTR(names);
         return 0;
-}
-
-static char *join_names(char **v)
-{
-        size_t len = 1;
-        char *out, *p;
-
-        for (size_t i = 0; v && v[i]; i++)
-                len += strlen(v[i]) + 2;
-        out = malloc(len);
-        if (!out)
-                return NULL;
-        p = out;
-        *p = '\0';
-        for (size_t i = 0; v && v[i]; i++)
-                p = stpcpy(stpcpy(p, i ? ", " : ""), v[i]);
-        return out;
 }
 
 static int snapshot_busy(struct storage *s, const char *ds, const char *snap,
@@ -322,13 +348,13 @@ static int snapshot_busy(struct storage *s, const char *ds, const char *snap,
         int r;
 
         if (!origin)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         r = clones_of(s, origin, &clones, err);
         if (r < 0)
                 return r;
         if (!clones[0])
                 return 0;
-        list = join_names(clones);
+        list = strv_join(clones, ", ");
         return jailor_error_set(err, EBUSY, "Snapshot '%s@%s' has dependent clones: %s", ds, snap,
                                 list ? list : "?");
 }
@@ -396,19 +422,19 @@ static int zfs_mounts(const char *full, char ***ret, struct jailor_error *err)
                 unescape_octal(fields[4]);
                 w = realloc(v, (n + 2) * sizeof(char *));
                 if (!w)
-                        return jailor_error_set(err, ENOMEM, "Out of memory");
+                        return oom(err);
                 v = w;
                 /* newest first: the order to unmount them in */
                 memmove(v + 1, v, n * sizeof(char *));
                 v[0] = strdup(fields[4]);
                 v[++n] = NULL;
                 if (!v[0])
-                        return jailor_error_set(err, ENOMEM, "Out of memory");
+                        return oom(err);
         }
         if (!v) {
                 v = calloc(1, sizeof(char *));
                 if (!v)
-                        return jailor_error_set(err, ENOMEM, "Out of memory");
+                        return oom(err);
         }
         *ret = TAKE_PTR(v);
         return 0;
@@ -487,6 +513,83 @@ static int mount_tree(const char *full, struct jailor_error *err)
         return mount_if_needed(&cur, err);
 }
 
+/* ---- the snapshots that copies send ---- */
+
+/*
+ * A copy sends a snapshot of its source, named after the copying process:
+ * jailor-copy-<pid>-<start>, start being the process's start time (in clock
+ * ticks after boot), which tells a later process with the same pid apart.
+ * Both ends' copies of it are destroyed when the copy is done.  A copy
+ * killed on the way leaves them behind, and as the name says whose they
+ * were, the next copy or destroy removes those whose process is gone.  They
+ * never show in snapshot lists, and storage_check_snapshot keeps the prefix
+ * out of the names of other snapshots.
+ */
+#define COPY_SNAPSHOT_PREFIX STORAGE_RESERVED_SNAP_PREFIX
+
+/* Field 22 of /proc/<pid>/stat; -ESRCH when there is no such process. */
+static int process_start_time(pid_t pid, unsigned long long *ret)
+{
+        _cleanup_close_ int fd = -EBADF;
+        char path[64], buf[1024], *p;
+        ssize_t n;
+
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ENOENT ? -ESRCH : -errno;
+        n = read(fd, buf, sizeof(buf) - 1);
+        if (n < 0)
+                return errno == ESRCH ? -ESRCH : -errno;
+        buf[n] = '\0';
+        /* field 2, the command name in parentheses, may hold anything: count from its end */
+        p = strrchr(buf, ')');
+        for (int field = 2; p && field < 22; field++)
+                p = strchr(p + 1, ' ');
+        if (!p || sscanf(p, " %llu", ret) != 1)
+                return -EBADMSG;
+        return 0;
+}
+
+static bool is_copy_snapshot(const char *snap)
+{
+        return strncmp(snap, COPY_SNAPSHOT_PREFIX, strlen(COPY_SNAPSHOT_PREFIX)) == 0;
+}
+
+/* Whether the copy that took the snapshot named snap (the part after '@') may still run. */
+static bool copy_is_running(const char *snap)
+{
+        unsigned long long start, now;
+        int pid, end = 0, r;
+
+        if (sscanf(snap, COPY_SNAPSHOT_PREFIX "%d-%llu%n", &pid, &start, &end) != 2 ||
+            snap[end] != '\0' || pid <= 0)
+                return false; /* not named after a process: left by an older jailor */
+        r = process_start_time(pid, &now);
+        if (r == -ESRCH)
+                return false;
+        return r < 0 || now == start; /* when in doubt, it runs */
+}
+
+/* Destroys the copy snapshots in the jailor dataset whose copy no longer runs. */
+static void clear_stale_copy_snapshots(struct storage *s)
+{
+        _cleanup_free_ char *out = NULL;
+        char *line, *save = NULL;
+        int r;
+
+        /* best effort: what stays is found again next time */
+        r = zfs(&out, NULL, "list", "-H", "-t", "snapshot", "-o", "name", "-r", s->dataset, NULL);
+        if (r < 0)
+                return;
+        for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                const char *at = strchr(line, '@');
+
+                if (at && is_copy_snapshot(at + 1) && !copy_is_running(at + 1))
+                        zfs(NULL, NULL, "destroy", line, NULL);
+        }
+}
+
 /* ---- operations ---- */
 
 static int zfs_open(struct storage *s, struct jailor_error *err)
@@ -503,7 +606,7 @@ static int zfs_open(struct storage *s, struct jailor_error *err)
                                                 s->pool);
         s->dataset = strjoin(s->pool, "/jailor", NULL);
         if (!s->dataset)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
 
         /* the jailor dataset's own mountpoint, else where it will inherit one */
         argv[6] = s->dataset;
@@ -535,7 +638,7 @@ static int zfs_open(struct storage *s, struct jailor_error *err)
                     argv[6], out);
         s->root = argv[6] == s->pool ? path_join(out, "jailor") : strdup(out);
         if (!s->root)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         /* a rename or destroy killed between its unmount and mount leaves datasets unmounted */
         if (argv[6] == s->dataset)
                 mount_tree(s->dataset, NULL);
@@ -555,12 +658,10 @@ static int zfs_init(struct storage *s, struct jailor_error *err)
 
 static int zfs_create(struct storage *s, const char *ds, struct jailor_error *err)
 {
-        _cleanup_free_ char *full = full_name(s, ds);
+        _cleanup_free_ char *full = NULL;
         int r;
 
-        if (!full)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
-        r = need_new(s, ds, err);
+        r = new_dataset(s, ds, &full, err);
         if (r < 0)
                 return r;
         return zfs(NULL, err, "create", full, NULL);
@@ -568,24 +669,23 @@ static int zfs_create(struct storage *s, const char *ds, struct jailor_error *er
 
 static int zfs_destroy(struct storage *s, const char *ds, struct jailor_error *err)
 {
-        _cleanup_free_ char *full = full_name(s, ds), *list = NULL;
+        _cleanup_free_ char *full = NULL, *list = NULL;
         _cleanup_strv_free_ char **outside = NULL;
         struct clone_pair *pairs = NULL;
         size_t n = 0, k = 0;
         int r;
 
-        if (!full)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
-        r = need_dataset(s, ds, err);
+        r = existing_dataset(s, ds, &full, err);
         if (r < 0)
                 return r;
+        clear_stale_copy_snapshots(s);
         r = zfs_clone_pairs(s, &pairs, &n, err);
         if (r < 0)
                 return r;
         outside = calloc(n + 1, sizeof(char *));
         if (!outside) {
                 pairs_free(pairs, n);
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         }
         for (size_t i = 0; i < n; i++) {
                 _cleanup_free_ char *odata =
@@ -601,7 +701,7 @@ static int zfs_destroy(struct storage *s, const char *ds, struct jailor_error *e
         }
         pairs_free(pairs, n);
         if (k > 0) {
-                list = join_names(outside);
+                list = strv_join(outside, ", ");
                 return jailor_error_set(err, EBUSY, "Dataset '%s' has dependent clones: %s", ds,
                                         list ? list : "?");
         }
@@ -636,16 +736,14 @@ static int zsnap_cmp(const void *a, const void *b)
 static int zfs_snapshot_list(struct storage *s, const char *ds, struct storage_snapshot **ret,
                              size_t *ret_n, struct jailor_error *err)
 {
-        _cleanup_free_ char *full = full_name(s, ds), *out = NULL, *prefix = NULL;
+        _cleanup_free_ char *full = NULL, *out = NULL, *prefix = NULL;
         struct zsnap *v = NULL;
         struct storage_snapshot *res;
         size_t n = 0, plen;
         char *line, *save = NULL;
         int r;
 
-        if (!full)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
-        r = need_dataset(s, ds, err);
+        r = existing_dataset(s, ds, &full, err);
         if (r < 0)
                 return r;
         r = zfs(&out, err, "get", "-H", "-p", "-r", "-d", "1", "-o", "name,property,value",
@@ -654,7 +752,7 @@ static int zfs_snapshot_list(struct storage *s, const char *ds, struct storage_s
                 return r;
         prefix = strjoin(full, "@", NULL);
         if (!prefix)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
         plen = strlen(prefix);
         for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 char *prop, *value;
@@ -662,8 +760,8 @@ static int zfs_snapshot_list(struct storage *s, const char *ds, struct storage_s
 
                 prop = strchr(line, '\t');
                 value = prop ? strchr(prop + 1, '\t') : NULL;
-                if (!value || strncmp(line, prefix, plen) != 0)
-                        continue;
+                if (!value || strncmp(line, prefix, plen) != 0 || is_copy_snapshot(line + plen))
+                        continue; /* another dataset's, or the data of a copy */
                 *prop++ = '\0';
                 *value++ = '\0';
                 /* lines come grouped by snapshot: extend the last one or start anew */
@@ -703,23 +801,16 @@ oom:
         for (size_t i = 0; i < n; i++)
                 free(v[i].name);
         free(v);
-        return jailor_error_set(err, ENOMEM, "Out of memory");
+        return oom(err);
 }
 
 static int zfs_snapshot(struct storage *s, const char *ds, const char *snap,
                         struct jailor_error *err)
 {
-        _cleanup_free_ char *full = strjoin(s->dataset, "/", ds, "@", snap, NULL);
+        _cleanup_free_ char *full = NULL;
         int r;
 
-        if (!full)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
-        r = need_dataset(s, ds, err);
-        if (r < 0)
-                return r;
-        r = zfs_has(full, err);
-        if (r > 0)
-                return jailor_error_set(err, EEXIST, "Snapshot '%s@%s' already exists", ds, snap);
+        r = new_snapshot(s, ds, snap, &full, err);
         if (r < 0)
                 return r;
         return zfs(NULL, err, "snapshot", full, NULL);
@@ -728,12 +819,10 @@ static int zfs_snapshot(struct storage *s, const char *ds, const char *snap,
 static int zfs_snapshot_destroy(struct storage *s, const char *ds, const char *snap,
                                 struct jailor_error *err)
 {
-        _cleanup_free_ char *full = strjoin(s->dataset, "/", ds, "@", snap, NULL);
+        _cleanup_free_ char *full = NULL;
         int r;
 
-        if (!full)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
-        r = need_snapshot(s, ds, snap, err);
+        r = existing_snapshot(s, ds, snap, &full, err);
         if (r < 0)
                 return r;
         r = snapshot_busy(s, ds, snap, err);
@@ -745,19 +834,13 @@ static int zfs_snapshot_destroy(struct storage *s, const char *ds, const char *s
 static int zfs_snapshot_rename(struct storage *s, const char *ds, const char *old_snap,
                                const char *new_snap, struct jailor_error *err)
 {
-        _cleanup_free_ char *a = strjoin(s->dataset, "/", ds, "@", old_snap, NULL);
-        _cleanup_free_ char *b = strjoin(s->dataset, "/", ds, "@", new_snap, NULL);
+        _cleanup_free_ char *a = NULL, *b = NULL;
         int r;
 
-        if (!a || !b)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
-        r = need_snapshot(s, ds, old_snap, err);
+        r = existing_snapshot(s, ds, old_snap, &a, err);
         if (r < 0)
                 return r;
-        r = zfs_has(b, err);
-        if (r > 0)
-                return jailor_error_set(err, EEXIST, "Snapshot '%s@%s' already exists", ds,
-                                        new_snap);
+        r = new_snapshot(s, ds, new_snap, &b, err);
         if (r < 0)
                 return r;
         return zfs(NULL, err, "rename", a, b, NULL);
@@ -766,14 +849,12 @@ static int zfs_snapshot_rename(struct storage *s, const char *ds, const char *ol
 static int zfs_rollback(struct storage *s, const char *ds, const char *snap,
                         struct jailor_error *err)
 {
-        _cleanup_free_ char *full = strjoin(s->dataset, "/", ds, "@", snap, NULL);
+        _cleanup_free_ char *full = NULL;
         struct storage_snapshot *snaps = NULL;
         size_t n = 0, i;
         int r;
 
-        if (!full)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
-        r = need_snapshot(s, ds, snap, err);
+        r = existing_snapshot(s, ds, snap, &full, err);
         if (r < 0)
                 return r;
         /* `rollback -r` would fail on a later snapshot with clones: say which */
@@ -793,16 +874,13 @@ static int zfs_rollback(struct storage *s, const char *ds, const char *snap,
 static int zfs_clone(struct storage *s, const char *src, const char *snap, const char *dst,
                      struct jailor_error *err)
 {
-        _cleanup_free_ char *origin = strjoin(s->dataset, "/", src, "@", snap, NULL);
-        _cleanup_free_ char *full = full_name(s, dst);
+        _cleanup_free_ char *origin = NULL, *full = NULL;
         int r;
 
-        if (!origin || !full)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
-        r = need_snapshot(s, src, snap, err);
+        r = existing_snapshot(s, src, snap, &origin, err);
         if (r < 0)
                 return r;
-        r = need_new(s, dst, err);
+        r = new_dataset(s, dst, &full, err);
         if (r < 0)
                 return r;
         return zfs(NULL, err, "clone", origin, full, NULL);
@@ -810,12 +888,10 @@ static int zfs_clone(struct storage *s, const char *src, const char *snap, const
 
 static int zfs_origin(struct storage *s, const char *ds, char **ret, struct jailor_error *err)
 {
-        _cleanup_free_ char *full = full_name(s, ds), *out = NULL;
+        _cleanup_free_ char *full = NULL, *out = NULL;
         int r;
 
-        if (!full)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
-        r = need_dataset(s, ds, err);
+        r = existing_dataset(s, ds, &full, err);
         if (r < 0)
                 return r;
         r = zfs(&out, err, "get", "-H", "-o", "value", "origin", full, NULL);
@@ -825,17 +901,15 @@ static int zfs_origin(struct storage *s, const char *ds, char **ret, struct jail
         if (!*out || STREQ(out, "-"))
                 return 0;
         *ret = relative_name(s, out);
-        return *ret ? 0 : jailor_error_set(err, ENOMEM, "Out of memory");
+        return *ret ? 0 : oom(err);
 }
 
 static int zfs_dependants(struct storage *s, const char *ds, char ***ret, struct jailor_error *err)
 {
-        _cleanup_free_ char *full = full_name(s, ds);
+        _cleanup_free_ char *full = NULL;
         int r;
 
-        if (!full)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
-        r = need_dataset(s, ds, err);
+        r = existing_dataset(s, ds, &full, err);
         if (r < 0)
                 return r;
         return clones_of(s, full, ret, err);
@@ -843,28 +917,27 @@ static int zfs_dependants(struct storage *s, const char *ds, char ***ret, struct
 
 static int zfs_copy(struct storage *s, const char *src, const char *dst, struct jailor_error *err)
 {
-        _cleanup_free_ char *from = full_name(s, src), *to = full_name(s, dst);
-        _cleanup_free_ char *snap = NULL, *dst_snap = NULL;
-        char rnd[9], tag[32];
-        uint32_t x = 0;
+        _cleanup_free_ char *from = NULL, *to = NULL, *snap = NULL, *dst_snap = NULL;
+        unsigned long long start;
+        char tag[64];
         int r;
 
-        if (!from || !to)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
-        r = need_dataset(s, src, err);
+        r = existing_dataset(s, src, &from, err);
         if (r < 0)
                 return r;
-        r = need_new(s, dst, err);
+        r = new_dataset(s, dst, &to, err);
         if (r < 0)
                 return r;
-        if (getrandom(&x, sizeof(x), 0) != sizeof(x))
-                x = (uint32_t)getpid();
-        snprintf(rnd, sizeof(rnd), "%08x", x);
-        snprintf(tag, sizeof(tag), "@jailor-copy-%s", rnd);
+        r = process_start_time(getpid(), &start);
+        if (r < 0)
+                return jailor_error_errno(err, -r, "Cannot read the start time of process %d",
+                                          (int)getpid());
+        snprintf(tag, sizeof(tag), "@" COPY_SNAPSHOT_PREFIX "%d-%llu", (int)getpid(), start);
         snap = strjoin(from, tag, NULL);
         dst_snap = strjoin(to, tag, NULL);
         if (!snap || !dst_snap)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return oom(err);
+        clear_stale_copy_snapshots(s);
 
         /* send needs a snapshot; both ends' copies of it are dropped after */
         r = zfs(NULL, err, "snapshot", snap, NULL);
@@ -900,17 +973,15 @@ static bool clone_from_outside(const char *top, const struct clone_pair *p)
 static int zfs_rename(struct storage *s, const char *old_ds, const char *new_ds,
                       struct jailor_error *err)
 {
-        _cleanup_free_ char *a = full_name(s, old_ds), *b = full_name(s, new_ds);
+        _cleanup_free_ char *a = NULL, *b = NULL;
         struct clone_pair *pairs = NULL;
         size_t n = 0;
         int r;
 
-        if (!a || !b)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
-        r = need_dataset(s, old_ds, err);
+        r = existing_dataset(s, old_ds, &a, err);
         if (r < 0)
                 return r;
-        r = need_new(s, new_ds, err);
+        r = new_dataset(s, new_ds, &b, err);
         if (r < 0)
                 return r;
         /* zfs-fuse also holds a dataset busy while clones of its snapshots are mounted */
@@ -938,13 +1009,11 @@ static int zfs_rename(struct storage *s, const char *old_ds, const char *new_ds,
 static int zfs_space(struct storage *s, const char *ds, uint64_t *ret_used, uint64_t *ret_avail,
                      struct jailor_error *err)
 {
-        _cleanup_free_ char *full = full_name(s, ds), *out = NULL;
+        _cleanup_free_ char *full = NULL, *out = NULL;
         char *line, *save = NULL;
         int r;
 
-        if (!full)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
-        r = need_dataset(s, ds, err);
+        r = existing_dataset(s, ds, &full, err);
         if (r < 0)
                 return r;
         r = zfs(&out, err, "get", "-H", "-p", "-o", "property,value", "used,available", full, NULL);
@@ -967,12 +1036,12 @@ static int zfs_space(struct storage *s, const char *ds, uint64_t *ret_used, uint
 static int zfs_set(struct storage *s, const char *ds, const char *prop, const char *value,
                    struct jailor_error *err)
 {
-        _cleanup_free_ char *full = full_name(s, ds), *arg = strjoin(prop, "=", value, NULL);
+        _cleanup_free_ char *full = NULL, *arg = strjoin(prop, "=", value, NULL);
         int r;
 
-        if (!full || !arg)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
-        r = need_dataset(s, ds, err);
+        if (!arg)
+                return oom(err);
+        r = existing_dataset(s, ds, &full, err);
         if (r < 0)
                 return r;
         return zfs(NULL, err, "set", arg, full, NULL);
@@ -998,14 +1067,14 @@ static int zfs_set_readonly(struct storage *s, const char *ds, bool readonly,
 static int zfs_prop_set(struct storage *s, const char *ds, const char *key, const char *value,
                         struct jailor_error *err)
 {
-        _cleanup_free_ char *prop = strjoin("jailor:", key, NULL), *full = full_name(s, ds);
+        _cleanup_free_ char *prop = strjoin("jailor:", key, NULL), *full = NULL;
         int r;
 
-        if (!prop || !full)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+        if (!prop)
+                return oom(err);
         if (value)
                 return zfs_set(s, ds, prop, value, err);
-        r = need_dataset(s, ds, err);
+        r = existing_dataset(s, ds, &full, err);
         if (r < 0)
                 return r;
         return zfs(NULL, err, "inherit", prop, full, NULL);
@@ -1014,15 +1083,14 @@ static int zfs_prop_set(struct storage *s, const char *ds, const char *key, cons
 static int zfs_prop_get(struct storage *s, const char *ds, const char *key, char **ret,
                         struct jailor_error *err)
 {
-        _cleanup_free_ char *prop = strjoin("jailor:", key, NULL), *full = full_name(s, ds);
-        _cleanup_free_ char *out = NULL;
+        _cleanup_free_ char *prop = strjoin("jailor:", key, NULL), *full = NULL, *out = NULL;
         char *tab;
         size_t n;
         int r;
 
-        if (!prop || !full)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
-        r = need_dataset(s, ds, err);
+        if (!prop)
+                return oom(err);
+        r = existing_dataset(s, ds, &full, err);
         if (r < 0)
                 return r;
         r = zfs(&out, err, "get", "-H", "-o", "source,value", prop, full, NULL);
@@ -1039,7 +1107,7 @@ static int zfs_prop_get(struct storage *s, const char *ds, const char *key, char
         if (n > 0 && tab[n] == '\n')
                 tab[n] = '\0';
         *ret = strdup(tab + 1);
-        return *ret ? 0 : jailor_error_set(err, ENOMEM, "Out of memory");
+        return *ret ? 0 : oom(err);
 }
 
 const struct storage_ops storage_zfs_ops = {

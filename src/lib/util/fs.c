@@ -90,15 +90,12 @@ int write_file_atomic(const char *path, const void *data, size_t len, mode_t mod
         return 0;
 }
 
-int read_file(const char *path, char **ret, size_t *ret_len, struct jailor_error *err)
+/* Reads fd to its end into a NUL-terminated buffer; path only names it in errors. */
+static int read_fd(int fd, const char *path, char **ret, size_t *ret_len, struct jailor_error *err)
 {
-        _cleanup_close_ int fd = -EBADF;
         _cleanup_free_ char *buf = NULL;
         size_t len = 0, cap = 4096;
 
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return jailor_error_errno(err, errno, "Cannot open '%s'", path);
         buf = malloc(cap);
         if (!buf)
                 return jailor_error_set(err, ENOMEM, "Out of memory");
@@ -129,6 +126,15 @@ int read_file(const char *path, char **ret, size_t *ret_len, struct jailor_error
         return 0;
 }
 
+int read_file(const char *path, char **ret, size_t *ret_len, struct jailor_error *err)
+{
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+        if (fd < 0)
+                return jailor_error_errno(err, errno, "Cannot open '%s'", path);
+        return read_fd(fd, path, ret, ret_len, err);
+}
+
 int mkdir_p(const char *path, mode_t mode, struct jailor_error *err)
 {
         _cleanup_free_ char *copy = strdup(path);
@@ -150,37 +156,45 @@ int mkdir_p(const char *path, mode_t mode, struct jailor_error *err)
         return 0;
 }
 
-static int rm_rf_at(int parent_fd, const char *name, dev_t dev)
+int remove_dir_entries(int dfd, const char *name,
+                       int (*remove_entry)(int dfd, const char *name, void *data), void *data)
+{
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+        int fd, r = 0;
+
+        fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return -errno;
+        }
+        while ((de = readdir(d))) {
+                int q;
+
+                if (STREQ(de->d_name, ".") || STREQ(de->d_name, ".."))
+                        continue;
+                q = remove_entry(dirfd(d), de->d_name, data);
+                if (q < 0 && r == 0)
+                        r = q;
+        }
+        return r;
+}
+
+/* dev: the device of the tree's top; an entry on another one is a mount point */
+static int rm_rf_at(int parent_fd, const char *name, void *dev)
 {
         struct stat st;
-        int r = 0;
+        int r;
 
         if (fstatat(parent_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
                 return errno == ENOENT ? 0 : -errno;
         if (S_ISDIR(st.st_mode)) {
-                _cleanup_closedir_ DIR *d = NULL;
-                struct dirent *de;
-                int fd;
-
-                if (st.st_dev != dev)
+                if (st.st_dev != *(dev_t *)dev)
                         return -EXDEV; /* a mount point: never delete into it */
-                fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                if (fd < 0)
-                        return -errno;
-                d = fdopendir(fd);
-                if (!d) {
-                        close(fd);
-                        return -errno;
-                }
-                while ((de = readdir(d))) {
-                        int q;
-
-                        if (STREQ(de->d_name, ".") || STREQ(de->d_name, ".."))
-                                continue;
-                        q = rm_rf_at(dirfd(d), de->d_name, dev);
-                        if (q < 0 && r == 0)
-                                r = q;
-                }
+                r = remove_dir_entries(parent_fd, name, rm_rf_at, dev);
                 if (r < 0)
                         return r;
                 if (unlinkat(parent_fd, name, AT_REMOVEDIR) < 0)
@@ -202,7 +216,7 @@ int rm_rf(const char *path, struct jailor_error *err)
                         return 0;
                 return jailor_error_errno(err, errno, "Cannot remove '%s'", path);
         }
-        r = rm_rf_at(AT_FDCWD, path, st.st_dev);
+        r = rm_rf_at(AT_FDCWD, path, &st.st_dev);
         if (r < 0)
                 return jailor_error_errno(err, -r, "Cannot remove '%s'", path);
         return 0;
@@ -278,4 +292,60 @@ int open_in_root(const char *root, const char *path, int flags, mode_t mode)
                 return -errno;
         fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
         return fd < 0 ? -errno : (int)fd;
+}
+
+int read_file_in_root(const char *root, const char *path, char **ret, struct jailor_error *err)
+{
+        _cleanup_close_ int fd = open_in_root(root, path, O_RDONLY, 0);
+
+        if (fd < 0)
+                return jailor_error_errno(err, -fd, "Cannot open '%s' in '%s'", path, root);
+        return read_fd(fd, path, ret, NULL, err);
+}
+
+int write_file_atomic_in_root(const char *root, const char *path, const char *data, size_t len,
+                              mode_t mode, struct jailor_error *err)
+{
+        _cleanup_free_ char *dir = strdup(path), *tmp = NULL;
+        _cleanup_close_ int dirfd = -EBADF, fd = -EBADF;
+        const char *name;
+        char *slash;
+        int r;
+
+        if (!dir)
+                return jailor_error_set(err, ENOMEM, "Out of memory");
+        slash = strrchr(dir, '/');
+        name = slash ? path + (slash - dir) + 1 : path;
+        if (!*name || STREQ(name, ".") || STREQ(name, ".."))
+                return jailor_error_set(err, EINVAL, "'%s' does not name a file", path);
+        if (!slash)
+                strcpy(dir, ".");
+        else
+                slash[slash == dir ? 1 : 0] = '\0'; /* "/etc/x" -> "/etc", "/x" -> "/" */
+        /* the directory is resolved inside root; what is in it is only ever named, never followed */
+        dirfd = open_in_root(root, dir, O_RDONLY | O_DIRECTORY, 0);
+        if (dirfd < 0)
+                return jailor_error_errno(err, -dirfd, "Cannot open '%s' in '%s'", dir, root);
+        if (asprintf(&tmp, ".%s.jailor-%d", name, (int)getpid()) < 0)
+                return jailor_error_set(err, ENOMEM, "Out of memory");
+        unlinkat(dirfd, tmp, 0); /* debris of a killed writer with our PID */
+        fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+        if (fd < 0)
+                return jailor_error_errno(err, errno, "Cannot create '%s' in '%s'", path, root);
+        r = write_all(fd, data, len);
+        if (r == 0 && fchmod(fd, mode) < 0)
+                r = -errno;
+        if (r == 0 && fsync(fd) < 0)
+                r = -errno;
+        /* rename replaces a symbolic link at path by the file; it never writes through it */
+        if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
+                r = -errno;
+        if (r < 0) {
+                unlinkat(dirfd, tmp, 0);
+                return jailor_error_errno(err, -r, "Cannot write '%s' in '%s'", path, root);
+        }
+        if (fsync(dirfd) < 0)
+                return jailor_error_errno(err, errno, "Cannot sync the directory of '%s' in '%s'",
+                                          path, root);
+        return 0;
 }

@@ -28,6 +28,14 @@ int mkdir_p(const char *path, mode_t mode, struct jailor_error *err);
 /* rm -rf that never crosses into another mounted file system. */
 int rm_rf(const char *path, struct jailor_error *err);
 
+/*
+ * The walk of an rm -rf: remove_entry(fd, entry, data) for every entry of
+ * the directory name in dfd (a link is not followed).  Goes on after a
+ * failure and returns the first one, as -errno.
+ */
+int remove_dir_entries(int dfd, const char *name,
+                       int (*remove_entry)(int dfd, const char *name, void *data), void *data);
+
 /* Concatenates the NULL-terminated list of strings; NULL on out of memory. */
 char *strjoin(const char *first, ...) __attribute__((sentinel));
 
@@ -43,3 +51,15 @@ bool dir_exists(const char *path);
  * inside releases and jails, whose links must never reach the host.
  */
 int open_in_root(const char *root, const char *path, int flags, mode_t mode);
+
+/* Reads path inside root (open_in_root); -ENOENT when it is not there. */
+int read_file_in_root(const char *root, const char *path, char **ret, struct jailor_error *err);
+
+/*
+ * write_file_atomic for path inside root: the directory is resolved with
+ * open_in_root, the temporary file made in it and renamed over the last
+ * component.  A symbolic link there is replaced by the new file, never
+ * followed, so a jail's link cannot make jailor write outside the jail.
+ */
+int write_file_atomic_in_root(const char *root, const char *path, const char *data, size_t len,
+                              mode_t mode, struct jailor_error *err);
