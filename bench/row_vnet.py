@@ -8,6 +8,7 @@ first checks that `jailor start` of a vnet=on jail really gives the jail
 its vnet0 on br0; until jailor does that, the row says n/a and why.
 """
 import secrets
+import subprocess
 
 from report import Result, against_ratio, not_measured, ratio_text
 from workspace import Jailor, Lxc, run
@@ -17,6 +18,11 @@ TARGET = "≤ 0.8 × LXC veth"
 
 
 def _netns(ws):
+    """A network namespace with bridge br0, and the prefix that runs a
+    command there: nsenter into it and into a mount namespace whose /sys
+    is the namespace's (LXC looks for the bridge in /sys/class/net), with
+    the host's cgroup mounts put back in place (`ip netns exec` mounts a
+    new /sys too, but hides them).  Both tools run through the same prefix."""
     ns = "jbench-" + secrets.token_hex(4)
     run(["ip", "netns", "add", ns])
     ws.on_exit(run, ["ip", "netns", "del", ns])
@@ -24,7 +30,24 @@ def _netns(ws):
     run(["ip", "-n", ns, "link", "add", "br0", "type", "bridge", "stp_state", "0", "forward_delay", "0"])
     run(["ip", "-n", ns, "addr", "add", "10.99.0.1/24", "dev", "br0"])
     run(["ip", "-n", ns, "link", "set", "br0", "up"])
-    return ns
+    saved = ws.path("vnet-cgroup")
+    saved.mkdir()
+    holder = subprocess.Popen(
+        ["nsenter", f"--net=/run/netns/{ns}", "unshare", "-m", "--propagation", "private", "sh", "-c",
+         f"mount --rbind /sys/fs/cgroup {saved} && mount -t sysfs sysfs /sys && "
+         f"mount --rbind {saved} /sys/fs/cgroup && echo ready && exec sleep 1000000"],
+        stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, start_new_session=True)
+    ws.on_exit(_end, holder)
+    if holder.stdout.readline().strip() != "ready":
+        raise RuntimeError("cannot make the mount namespace for the VNET row")
+    # the holder is sh exec'd into sleep: the same PID, in the namespaces
+    return ns, ["nsenter", f"--net=/run/netns/{ns}", f"--mount=/proc/{holder.pid}/ns/mnt"]
+
+
+def _end(proc):
+    """Stops the namespace holder this row started, by its PID."""
+    proc.kill()
+    proc.wait(10)
 
 
 def _vnet_works(j, ns):
@@ -48,10 +71,10 @@ def _vnet_works(j, ns):
 
 def measure(ctx):
     ws = ctx.ws
-    ns = _netns(ws)
+    ns, prefix = _netns(ws)
     pool = ws.path("vnet-pool")
     pool.mkdir()
-    j = Jailor(ws, "jailor-vnet", netns=ns)
+    j = Jailor(ws, "jailor-vnet", prefix=prefix)
     j("activate", pool)
     j("fetch", "-r", "bb", "-f", ctx.busybox_tar)
     j("create", "-r", "bb", "-n", "v1", "exec_start=/bin/true", "vnet=on", "interfaces=vnet0:br0",
@@ -59,7 +82,7 @@ def measure(ctx):
     why = _vnet_works(j, ns)
     if why:
         return [not_measured(OP, TARGET, why)]
-    lxc = Lxc(ws, "lxc-vnet", netns=ns)
+    lxc = Lxc(ws, "lxc-vnet", prefix=prefix)
     lxc.define("v1", f"dir:{ctx.busybox}", "lxc.net.0.type = veth", "lxc.net.0.link = br0",
                "lxc.net.0.flags = up", "lxc.net.0.name = eth0", "lxc.net.0.ipv4.address = 10.99.0.3/24")
     j.started.add("v1")

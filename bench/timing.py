@@ -67,6 +67,14 @@ def hyperfine(plan, commands, shell=False, prepare=None, env=None):
     labels = list(commands)
     result = {label: Stats() for label in labels}
     per_round = max(1, plan.runs // plan.rounds)
+    # each command once first, so that a failing one is named with its own words
+    for label in labels:
+        if prepare and label in prepare:
+            subprocess.run(["sh", "-c", prepare[label]], capture_output=True, env=env)
+        argv = ["sh", "-c", commands[label]] if shell else commands[label].split()
+        proc = subprocess.run(argv, capture_output=True, text=True, env=env)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{label}: exit {proc.returncode}: {(proc.stderr or proc.stdout).strip()[-1000:]}")
     for rnd in range(plan.rounds):
         order = labels[rnd % len(labels):] + labels[:rnd % len(labels)]
         with tempfile.NamedTemporaryFile(suffix=".json") as out:

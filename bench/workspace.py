@@ -40,12 +40,6 @@ def run(argv, check=True, timeout=300, **kw):
     return proc
 
 
-def netns_prefix(netns):
-    """Runs a command in a named network namespace, and only there: not
-    `ip netns exec`, whose fresh /sys hides the cgroup mounts."""
-    return ["nsenter", f"--net=/run/netns/{netns}"] if netns else []
-
-
 def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
@@ -112,24 +106,27 @@ class Workspace:
 class Jailor:
     """The jailor binary with a configuration, run directory and pool of its own."""
 
-    def __init__(self, ws, name, netns=None):
+    def __init__(self, ws, name, prefix=()):
         self.ws = ws
-        self.netns = netns
+        self.prefix = list(prefix)  # what runs it elsewhere (row_vnet: in a network namespace)
         base = ws.path(name)
         base.mkdir(exist_ok=True)
         # runtime state on tmpfs, as /run/jailor is on a real host
         self.run_dir = ws.run_path(name)
+        # the jails' cgroups apart from any other jailor's (a test run's, when one runs the smoke mode)
+        cgroup_dir = os.environ.get("JAILOR_CGROUP_DIR") or f"jailor-bench-{os.getpid()}"
         self.env = dict(os.environ, JAILOR_CONF_DIR=str(base / "conf"), JAILOR_RUN_DIR=str(self.run_dir),
-                        JAILOR_EMBEDDED_POOL=str(base / "embedded"))
+                        JAILOR_EMBEDDED_POOL=str(base / "embedded"), JAILOR_CGROUP_DIR=cgroup_dir)
         self.started = set()
         ws.on_exit(self.stop_all)
 
     def argv(self, *args):
-        return [*netns_prefix(self.netns), str(JAILOR), *map(str, args)]
+        return [*self.prefix, str(JAILOR), *map(str, args)]
 
     def cmdline(self, *args):
         """The command as one shell line (for hyperfine), environment included."""
-        env = " ".join(f"{k}={self.env[k]}" for k in ("JAILOR_CONF_DIR", "JAILOR_RUN_DIR", "JAILOR_EMBEDDED_POOL"))
+        env = " ".join(f"{k}={self.env[k]}" for k in ("JAILOR_CONF_DIR", "JAILOR_RUN_DIR", "JAILOR_EMBEDDED_POOL",
+                                                      "JAILOR_CGROUP_DIR"))
         return f"env {env} " + " ".join(self.argv(*args))
 
     def __call__(self, *args, check=True, timeout=300):
@@ -165,15 +162,15 @@ class Jailor:
 class Lxc:
     """LXC containers under a private lxcpath; stopped and destroyed at cleanup."""
 
-    def __init__(self, ws, name, netns=None, path=None):
+    def __init__(self, ws, name, prefix=(), path=None):
         self.path = Path(path) if path else ws.path(name)
         self.path.mkdir(exist_ok=True)
-        self.netns = netns
+        self.prefix = list(prefix)
         self.names = []
         ws.on_exit(self.destroy_all)
 
     def argv(self, tool, name, *args):
-        return [*netns_prefix(self.netns), tool, "-P", str(self.path), "-n", name, *map(str, args)]
+        return [*self.prefix, tool, "-P", str(self.path), "-n", name, *map(str, args)]
 
     def cmdline(self, tool, name, *args):
         return " ".join(self.argv(tool, name, *args))
