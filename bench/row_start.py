@@ -28,10 +28,11 @@ def measure(ctx):
                                              f"--keep-unit --private-network /bin/true",
         "unshare+chroot (floor)": f"unshare -fmpuin chroot {tree} /bin/true",
     }
-    t = ctx.hyperfine(cmds, shell=True)
+    t = ctx.hyperfine(cmds, shell=True, env=j.env)
     # jailor start alone, for the record: the stop comes before each run
     alone = ctx.hyperfine({"jailor start": j.cmdline("start", "true1")},
-                          prepare={"jailor start": "sh -c " + shlex.quote(j.cmdline("stop", "true1") + " >/dev/null 2>&1; true")})
+                          prepare={"jailor start": "sh -c " + shlex.quote(j.cmdline("stop", "true1") + " >/dev/null 2>&1; true")},
+                          env=j.env)
     j.stop("true1")
     jm, lm = t["jailor start+stop"].median_ms, t["lxc-execute"].median_ms
     r = Result("start, run /bin/true, exit (busybox, no network)",

@@ -90,7 +90,7 @@ def measure(ctx):
         "jailor start+stop": f"{j.cmdline('start', 'v1')} >/dev/null && {j.cmdline('stop', 'v1')} >/dev/null",
         "lxc-execute, veth": lxc.cmdline("lxc-execute", "v1", "--", "/bin/true"),
     }
-    t = ctx.hyperfine(cmds, shell=True)
+    t = ctx.hyperfine(cmds, shell=True, env=j.env)
     j.stop("v1")
     jm, lm = t["jailor start+stop"].median_ms, t["lxc-execute, veth"].median_ms
     return [Result(OP, jailor=f"start+stop {t['jailor start+stop'].text()}",

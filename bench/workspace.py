@@ -124,10 +124,8 @@ class Jailor:
         return [*self.prefix, str(JAILOR), *map(str, args)]
 
     def cmdline(self, *args):
-        """The command as one shell line (for hyperfine), environment included."""
-        env = " ".join(f"{k}={self.env[k]}" for k in ("JAILOR_CONF_DIR", "JAILOR_RUN_DIR", "JAILOR_EMBEDDED_POOL",
-                                                      "JAILOR_CGROUP_DIR"))
-        return f"env {env} " + " ".join(self.argv(*args))
+        """The command as one shell line (for hyperfine, which is given self.env)."""
+        return " ".join(self.argv(*args))
 
     def __call__(self, *args, check=True, timeout=300):
         return run(self.argv(*args), check=check, timeout=timeout, env=self.env)
