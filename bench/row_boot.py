@@ -2,8 +2,9 @@
 """Boot Debian bookworm with its systemd to a settled system and power it off.
 
 Every tool boots the same tree: jailor's bookworm release (fetched from the
-debootstrap download the tests cache), a clone jail of it for jailor, one
-copy of it for LXC and nspawn.  "Booted" is `systemctl is-system-running`
+debootstrap download the tests cache), a clone jail of it for jailor (on a
+directory pool: an overlay), a thick jail (a plain copy) to show what the
+overlay costs, one copy of it for LXC and nspawn.  "Booted" is `systemctl is-system-running`
 answering running or degraded, asked inside the guest as often as it
 answers, each tool through its own way in (jailor exec, lxc-attach;
 nsenter for nspawn, which has none without machined); then each powers it
@@ -36,16 +37,16 @@ def _poll(argv, env=None):
 
 
 class JailorBoot:
-    def __init__(self, j):
-        self.j = j
+    def __init__(self, j, name):
+        self.j, self.name = j, name
 
     def boot(self):
-        self.j.start("deb")
-        _poll(self.j.argv("exec", "deb", "systemctl", "is-system-running"), env=self.j.env)
+        self.j.start(self.name)
+        _poll(self.j.argv("exec", self.name, "systemctl", "is-system-running"), env=self.j.env)
 
     def off(self):
-        self.j("stop", "deb")
-        self.j.started.discard("deb")
+        self.j("stop", self.name)
+        self.j.started.discard(self.name)
 
 
 class LxcBoot:
@@ -95,13 +96,16 @@ def measure(ctx):
     copy = ctx.bookworm_copy()
     j, lxc = ctx.jailor, ctx.lxc
     j("create", "-r", "bookworm", "-n", "deb")
+    # a thick jail is a plain directory, as LXC's and nspawn's roots are: the clone's overlay cost apart
+    j("create", "-r", "bookworm", "-n", "debthick", "-T")
     lxc.define("deb", f"dir:{copy}")
-    tools = {"jailor": JailorBoot(j), "LXC": LxcBoot(lxc), "systemd-nspawn": NspawnBoot(ctx.ws, copy)}
+    tools = {"jailor": JailorBoot(j, "deb"), "jailor, thick jail": JailorBoot(j, "debthick"),
+             "LXC": LxcBoot(lxc), "systemd-nspawn": NspawnBoot(ctx.ws, copy)}
     boot = {k: Stats() for k in tools}
     total = {k: Stats() for k in tools}
     runs = 1 if ctx.plan.smoke else max(5, ctx.plan.runs // 3)
     for i in range(runs):
-        order = list(tools)[i % 3:] + list(tools)[:i % 3]
+        order = list(tools)[i % len(tools):] + list(tools)[:i % len(tools)]
         for name in order:
             t0 = time.perf_counter()
             tools[name].boot()
@@ -114,6 +118,8 @@ def measure(ctx):
     r = Result("boot bookworm (systemd) until running", jailor=boot["jailor"].text(),
                peer=f"LXC {boot['LXC'].text()}", ratio=ratio_text(jm, lm), target=TARGET,
                verdict=against_ratio(jm, lm, 1.0))
+    r.also.append(("jailor, thick jail (-T: a plain directory, no overlay), boot until running",
+                   f"{boot['jailor, thick jail'].text()}; this/LXC {ratio_text(boot['jailor, thick jail'].median_ms, lm)}"))
     r.also.append(("systemd-nspawn, boot until running", f"{boot['systemd-nspawn'].text()}; jailor/this "
                    f"{ratio_text(jm, boot['systemd-nspawn'].median_ms)}"))
     for name in tools:
