@@ -50,6 +50,9 @@ class Workspace:
         self.undo = []
         self.keep = keep
         self.run_dir = None
+        # LXC leaves cgroups of its own (lxc.pivot, where a monitor parks itself) in every
+        # hierarchy; those that were not there before the run go with it
+        self.lxc_cgroups_before = set(lxc_cgroups())
         signal.signal(signal.SIGTERM, _raise_interrupt)
         signal.signal(signal.SIGHUP, _raise_interrupt)
 
@@ -95,12 +98,24 @@ class Workspace:
                 except Exception as e:  # noqa: BLE001 - every undo gets its turn
                     problems.append(f"{getattr(fn, '__name__', fn)}: {e}")
             problems += backends.umount_below(self.dir)
+            for d in sorted(set(lxc_cgroups()) - self.lxc_cgroups_before, reverse=True):
+                try:
+                    os.rmdir(d)
+                except OSError as e:
+                    problems.append(f"rmdir {d}: {e}")
             if not problems and not self.keep:
                 shutil.rmtree(self.dir, ignore_errors=True)
         finally:
             for s, h in old.items():
                 signal.signal(s, h)
         return problems
+
+
+def lxc_cgroups():
+    """LXC's top-level cgroups (lxc.pivot, lxc.payload.*, lxc.monitor.*) in every hierarchy."""
+    root = Path("/sys/fs/cgroup")
+    return [str(d) for top in [root, *root.iterdir()] if top.is_dir()
+            for d in top.glob("lxc.*") if d.is_dir()]
 
 
 class Jailor:
