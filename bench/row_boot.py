@@ -92,6 +92,7 @@ class NspawnBoot:
 
 
 def measure(ctx):
+    ctx.wait_for_bookworm()
     release = ctx.bookworm()
     copy = ctx.bookworm_copy()
     j, lxc = ctx.jailor, ctx.lxc

@@ -17,6 +17,8 @@ import os
 import shlex
 import shutil
 import sys
+import threading
+import time
 import traceback
 from pathlib import Path
 
@@ -58,18 +60,46 @@ class Context:
         self.lxc_many = Lxc(ws, "lxc-many")
         self.lxc_density = Lxc(ws, "lxc-density")
         self._bookworm = self._bookworm_copy = None
+        self._bookworm_lock = threading.Lock()
 
     def bookworm(self):
-        if not self._bookworm:
-            self._bookworm = fetch_bookworm(self.jailor, self.pool)
-        return self._bookworm
+        with self._bookworm_lock:
+            if not self._bookworm:
+                self._bookworm = fetch_bookworm(self.jailor, self.pool)
+            return self._bookworm
 
     def bookworm_copy(self):
         """The peers' copy of jailor's bookworm release tree: the same files."""
-        if not self._bookworm_copy:
-            self._bookworm_copy = self.ws.path("roots", "bookworm")
-            run(["cp", "-a", "--reflink=auto", self.bookworm(), self._bookworm_copy])
-        return self._bookworm_copy
+        release = self.bookworm()
+        with self._bookworm_lock:
+            if not self._bookworm_copy:
+                copy = self.ws.path("roots", "bookworm")
+                run(["cp", "-a", "--reflink=auto", release, copy])
+                self._bookworm_copy = copy
+            return self._bookworm_copy
+
+    def prepare_bookworm_meanwhile(self):
+        """Smoke mode only (nothing is measured then): fetch and copy bookworm
+        while the other rows run; the boot row waits for it.  A real run
+        fetches it when the boot row needs it, with nothing else running."""
+        def work():
+            try:
+                self.bookworm_copy()
+            except Exception as e:  # noqa: BLE001 - the boot row reports it
+                self._bookworm_failed = e
+        self._bookworm_failed = None
+        self._bookworm_thread = threading.Thread(target=work, daemon=True)
+        self._bookworm_thread.start()
+
+    def wait_for_bookworm_quietly(self):
+        if getattr(self, "_bookworm_thread", None):
+            self._bookworm_thread.join()
+
+    def wait_for_bookworm(self):
+        if getattr(self, "_bookworm_thread", None):
+            self._bookworm_thread.join()
+            if self._bookworm_failed:
+                raise self._bookworm_failed
 
     def hyperfine(self, commands, **kw):
         return timing.hyperfine(self.plan, commands, **kw)
@@ -127,12 +157,18 @@ def main(argv):
         plan.rounds = min(plan.rounds, args.runs)
     command = "bench/run.py " + " ".join(shlex.quote(a) for a in argv) if argv else "bench/run.py"
     started = report.now()
+    t0 = time.monotonic()
     ws = Workspace(keep=args.keep)
     results, failed = [], []
     try:
         ctx = Context(ws, plan, args)
-        for name in args.rows:
-            print(f"bench: {name} ...", file=sys.stderr, flush=True)
+        print(f"bench: ready in {time.monotonic() - t0:.1f} s", file=sys.stderr, flush=True)
+        rows = args.rows
+        if plan.smoke and "boot" in rows:
+            ctx.prepare_bookworm_meanwhile()
+            rows = [r for r in rows if r != "boot"] + ["boot"]
+        for name in rows:
+            print(f"bench: {name} ... ({time.monotonic() - t0:.1f} s)", file=sys.stderr, flush=True)
             try:
                 results += ROWS[name].measure(ctx)
             except KeyboardInterrupt:
@@ -145,6 +181,10 @@ def main(argv):
                 failed.append(f"row {name}: {e}")
                 results.append(report.Result(f"({name})", verdict=f"failed: {e}"))
     finally:
+        if "ctx" in locals():
+            # a fetch still going in the background must end before its pool goes
+            ctx.wait_for_bookworm_quietly()
+        print(f"bench: cleaning up ... ({time.monotonic() - t0:.1f} s)", file=sys.stderr, flush=True)
         problems = ws.cleanup()
     if problems:
         print("bench: cleanup problems:\n  " + "\n  ".join(problems), file=sys.stderr)
