@@ -5,8 +5,8 @@ Every tool boots the same tree: jailor's bookworm release (fetched from the
 debootstrap download the tests cache), a clone jail of it for jailor (on a
 directory pool: an overlay), a thick jail (a plain copy) to show what the
 overlay costs, one copy of it for LXC and nspawn.  "Booted" is `systemctl is-system-running`
-answering running or degraded, asked inside the guest as often as it
-answers, each tool through its own way in (jailor exec, lxc-attach;
+answering running or degraded, asked inside the guest every 10 ms (plus
+the time the question takes), each tool through its own way in (jailor exec, lxc-attach;
 nsenter for nspawn, which has none without machined); then each powers it
 off its own way (jailor stop, lxc-stop, SIGTERM to systemd-nspawn: all
 three send systemd SIGRTMIN+3) and the time until it is gone is added.
