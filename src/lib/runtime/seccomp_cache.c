@@ -7,9 +7,9 @@
  * to it (callgrind, perf).  The filter depends only on four fields of the
  * confinement, the libseccomp version and the architecture, so the BPF it
  * compiles to is written once under $JAILOR_RUN_DIR/seccomp/ (tmpfs: gone
- * at reboot, with any libseccomp upgrade's stale entries) and read back
- * afterwards, as crun does.  The file's name spells out everything the
- * filter depends on, so two confinements never share a file by accident.
+ * at reboot) and read back afterwards, as crun does.  The file's name
+ * spells out everything the filter depends on, jailor's own binary
+ * included, so two confinements, or two builds, never share a file.
  */
 #include "confine.h"
 
@@ -26,17 +26,25 @@
 #include "../util/cleanup.h"
 #include "../util/fs.h"
 
-/* Raise it whenever seccomp.c changes what it builds from the same fields. */
-#define FILTER_GENERATION 1
-
+/*
+ * The program that compiles the filter is part of its name too (its
+ * inode, size and modification time): a rebuilt or upgraded jailor, whose
+ * seccomp.c may deny more, never loads what an older one compiled.
+ */
 static char *cache_path(const struct jailor_ctx *ctx, const struct confinement *c)
 {
         const struct scmp_version *v = seccomp_version();
-        char name[160];
+        struct stat exe = {0};
+        char name[200];
 
-        snprintf(name, sizeof(name), "g%d-libseccomp%u.%u.%u-arch%x-userns%d-mount%x-sysv%x-hostname%d.bpf",
-                 FILTER_GENERATION, v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0,
-                 seccomp_arch_native(), c->userns, c->mount_types, c->sysv_denied, c->set_hostname);
+        if (stat("/proc/self/exe", &exe) < 0)
+                return NULL;
+        snprintf(name, sizeof(name),
+                 "exe%llx-%llx-%llx.%09ld-libseccomp%u.%u.%u-arch%x-userns%d-mount%x-sysv%x-hostname%d.bpf",
+                 (unsigned long long)exe.st_ino, (unsigned long long)exe.st_size,
+                 (unsigned long long)exe.st_mtim.tv_sec, exe.st_mtim.tv_nsec, v ? v->major : 0,
+                 v ? v->minor : 0, v ? v->micro : 0, seccomp_arch_native(), c->userns, c->mount_types,
+                 c->sysv_denied, c->set_hostname);
         return strjoin(ctx->run_dir, "/seccomp/", name, NULL);
 }
 
@@ -103,7 +111,7 @@ int confine_seccomp_prepare(const struct jailor_ctx *ctx, struct confinement *c,
         int r;
 
         if (!path)
-                return jailor_error_set(err, ENOMEM, "Out of memory");
+                return jailor_error_errno(err, errno ?: ENOMEM, "Cannot name the seccomp filter's cache file");
         r = read_program(path, &prog);
         if (r < 0) {
                 r = compile_to(path, c, err);
