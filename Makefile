@@ -3,7 +3,7 @@ BUILD ?= build
 PYTEST ?= /usr/bin/python3 -m pytest
 JAILOR = $(BUILD)/src/cli/jailor
 
-.PHONY: all deps deps-check build vendor docs screenshots check check-vm unit integration demo install clean
+.PHONY: all deps deps-check build vendor docs screenshots check check-vm unit integration demo install clean bench
 
 all: build docs
 
@@ -44,6 +44,13 @@ check: unit integration
 # cgroup v2 limits in a qemu guest booted with cgroup_no_v1=all (slow: software emulation).
 check-vm: build
 	JAILOR_BUILD_DIR=$(abspath $(BUILD)) tests/vm/run
+
+# Side-by-side benchmarks against LXC and systemd-nspawn (installs them);
+# the table goes to bench/results.md and into docs/PERFORMANCE.md.
+BENCH_ARGS ?=
+bench: build
+	tools/install-deps.sh bench
+	JAILOR_BUILD_DIR=$(abspath $(BUILD)) /usr/bin/python3 bench/run.py --doc docs/PERFORMANCE.md $(BENCH_ARGS)
 
 # The main job so far: the embedded pool, a Debian release in it (fetched once), a jail booted.
 demo: build

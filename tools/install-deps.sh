@@ -1,16 +1,20 @@
 #!/bin/sh
 # Installs the Debian packages jailor needs that are missing, and nothing else.
 #   tools/install-deps.sh build   what `make` needs
-#   tools/install-deps.sh check   what `make check` needs on top
+#   tools/install-deps.sh check   what `make check` needs on top (the bench's
+#                                 smoke test included: its peers too)
+#   tools/install-deps.sh bench   what `make bench` needs
 set -eu
 
 build="meson ninja-build pkg-config gcc libjansson-dev libarchive-dev libcurl4-openssl-dev libssl-dev libseccomp-dev libcap-dev libmnl-dev libnftables-dev libmicrohttpd-dev libpam0g-dev debootstrap"
 check="chromium fonts-dejavu-core libcmocka-dev python3-pytest zfs-fuse btrfs-progs busybox-static bindfs zstd xz-utils iproute2 dnsmasq-base nftables ethtool openssl passwd"
+# what bench/ compares jailor with: LXC, systemd-nspawn, and hyperfine to time them
+peers="lxc systemd-container hyperfine"
 
 case "${1:-build}" in
 build) wanted=$build ;;
-check) wanted="$build $check" ;;
-*) echo "usage: $0 build|check" >&2; exit 2 ;;
+check | bench) wanted="$build $check $peers" ;;
+*) echo "usage: $0 build|check|bench" >&2; exit 2 ;;
 esac
 
 missing=""
@@ -34,8 +38,9 @@ fi
 echo "Installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-# zfs-fuse's postinst tries to start its daemon through init scripts; tests
-# start their own, so do not let the package start one.
+# zfs-fuse's and lxc's postinsts try to start their daemons (zfs-fuse,
+# lxc-net) through init scripts; tests and bench start what they need, so
+# do not let the packages start anything.
 printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
 chmod +x /usr/sbin/policy-rc.d
 trap 'rm -f /usr/sbin/policy-rc.d' EXIT

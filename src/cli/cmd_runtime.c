@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "pool.h"
 #include "runtime/boot_order.h"
+#include "runtime/host_tuning.h"
 #include "runtime/runtime.h"
 #include "util/cleanup.h"
 
@@ -63,10 +64,17 @@ static int for_each_jail(struct cli *cli, int argc, char **argv, jail_action act
         }
         if (rc && optind < argc)
                 return cli_usage_error(cli, "--rc takes no jail names: it acts on the boot=on jails");
-        if (rc)
-                return run_boot_order(cli, (enum boot_action)rc_action, done);
+        if (rc) {
+                status = run_boot_order(cli, (enum boot_action)rc_action, done);
+                /* which jails the boot order starts is known once it ran: judge what runs now */
+                if (action == runtime_start)
+                        host_limits_warn(&cli->ctx, 0);
+                return status;
+        }
         if (optind >= argc)
                 return cli_usage_error(cli, "expected %s", cli->cmd->args);
+        if (action == runtime_start)
+                host_limits_warn(&cli->ctx, (unsigned)(argc - optind));
         if (pool_open(&cli->ctx, &s, &err) < 0)
                 return cli_fail(&err);
         for (int i = optind; i < argc; i++) {

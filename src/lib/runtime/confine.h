@@ -43,7 +43,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../context.h"
 #include "../error.h"
+
+struct sock_fprog;
 
 /* File system types allow_mount_* permit (struct confinement.mount_types). */
 enum confine_mount {
@@ -88,6 +91,8 @@ struct confinement {
         bool set_hostname;    /* sethostname/setdomainname not refused by seccomp */
         bool userns;          /* may create user namespaces; no property grants it
                                * (jails cannot nest: children_max is refused) */
+        /* the compiled main filter, from confine_seccomp_prepare; NULL: compiled when applied */
+        struct sock_fprog *seccomp_prog;
 };
 
 #define CONFINE_CAP(c) (UINT64_C(1) << (c))
@@ -125,6 +130,16 @@ int confine_apply(const struct confinement *c, struct jailor_error *err);
  * i386 and x32 binaries.
  */
 int confine_seccomp_apply(const struct confinement *c, struct jailor_error *err);
+
+/*
+ * Fills c->seccomp_prog with c's main filter, compiled once and then read
+ * from the cache under $JAILOR_RUN_DIR/seccomp/ (seccomp_cache.c), so that
+ * confine_seccomp_apply only loads it.  For the host side, before the
+ * jail's process leaves the host's file system.
+ */
+int confine_seccomp_prepare(const struct jailor_ctx *ctx, struct confinement *c,
+                            struct jailor_error *err);
+void confine_seccomp_release(struct confinement *c);
 
 /*
  * Writes the compiled BPF of c's main filter to fd (for inspection and

@@ -23,6 +23,7 @@
 #include "../util/cleanup.h"
 #include "../util/fs.h"
 #include "cgroup.h"
+#include "cgroup_join.h"
 #include "confine.h"
 #include "state.h"
 
@@ -322,14 +323,14 @@ int runtime_exec(const struct jailor_ctx *ctx, struct storage *s, const struct e
                  int *ret_status, struct jailor_error *err)
 {
         struct entry e = {.req = req, .pty_slave = -1, .report = -1};
-        struct confinement confine;
+        struct confinement confine = {0};
         struct runtime_state st;
         struct cgroup *cg = NULL;
         struct jail *j = NULL;
         char why[JAILOR_ERROR_MAX], root[64];
         _cleanup_close_ int root_fd = -EBADF;
         int report[2] = {-1, -1}, master = -1, status, r;
-        bool tty = isatty(STDIN_FILENO);
+        bool tty = isatty(STDIN_FILENO), born_in_unified;
         ssize_t n;
         pid_t pid;
 
@@ -342,6 +343,8 @@ int runtime_exec(const struct jailor_ctx *ctx, struct storage *s, const struct e
         }
         e.clean_env = jail_prop_true(j, "exec_clean");
         r = confine_from_props(j->props, &confine, err);
+        if (r == 0)
+                r = confine_seccomp_prepare(ctx, &confine, err);
         if (r < 0)
                 goto out;
         e.confine = &confine;
@@ -372,9 +375,10 @@ int runtime_exec(const struct jailor_ctx *ctx, struct storage *s, const struct e
                 goto close_ns;
         }
         e.report = report[1];
-        pid = fork();
+        /* born in the jail's cgroup, while the host's cgroup tree is in view (cgroup_join.c) */
+        pid = cgroup_clone(cg, SIGCHLD, &born_in_unified, err);
         if (pid < 0) {
-                r = jailor_error_errno(err, errno, "Cannot run in jail '%s'", req->name);
+                r = jailor_error_prefix(err, "Cannot run in jail '%s'", req->name);
                 goto close_ns;
         }
         if (pid == 0) {
@@ -390,8 +394,7 @@ int runtime_exec(const struct jailor_ctx *ctx, struct storage *s, const struct e
                  */
                 if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
                         fail(&e, "Cannot close the caller's descriptors: %s", strerror(errno));
-                /* into the jail's cgroup first, while the host's cgroup tree is in view */
-                if (cgroup_attach(cg, getpid(), &cerr) < 0)
+                if (cgroup_join_rest(cg, born_in_unified, &cerr) < 0)
                         fail(&e, "%s", cerr.msg);
                 enter_and_run(&e);
         }
@@ -429,6 +432,7 @@ out:
                 close(e.pty_slave);
         if (cg)
                 cgroup_free(cg);
+        confine_seccomp_release(&confine);
         jail_free(j);
         return r;
 }

@@ -225,6 +225,8 @@ int runtime_start(const struct jailor_ctx *ctx, struct storage *s, const char *n
         if (r == 0)
                 r = confine_from_props(j->props, &cfg.confine, err);
         if (r == 0)
+                r = confine_seccomp_prepare(ctx, &cfg.confine, err);
+        if (r == 0)
                 r = jail_limits_from_props(j->props, &cfg.limits, err);
         /* I/O limits apply to the disk holding the jail's root */
         if (r == 0 && jail_limits_has_io(&cfg.limits))
@@ -241,6 +243,7 @@ int runtime_start(const struct jailor_ctx *ctx, struct storage *s, const char *n
         r = hook_run("exec_poststart", jail_prop(j, "exec_poststart"), name, cfg.plan.root, init,
                      prop_uint(j, "exec_timeout", 60), err);
 out:
+        confine_seccomp_release(&cfg.confine);
         rootfs_plan_done(&cfg.plan);
         jailnet_plan_done(&net);
         jail_free(j);

@@ -415,11 +415,17 @@ int confine_seccomp_export(const struct confinement *c, int fd, struct jailor_er
 int confine_seccomp_apply(const struct confinement *c, struct jailor_error *err)
 {
         _cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
-        int r = build_filter(c, &ctx, err);
+        int r;
 
-        if (r < 0)
-                return r;
-        r = seccomp_load(ctx);
+        /* compiled beforehand (seccomp_cache.c): loaded as libseccomp would, no flags */
+        if (c->seccomp_prog) {
+                r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, c->seccomp_prog) < 0 ? -errno : 0;
+        } else {
+                r = build_filter(c, &ctx, err);
+                if (r < 0)
+                        return r;
+                r = seccomp_load(ctx);
+        }
         if (r == -EACCES)
                 return jailor_error_set(
                     err, EACCES,
