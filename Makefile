@@ -3,7 +3,7 @@ BUILD ?= build
 PYTEST ?= /usr/bin/python3 -m pytest
 JAILOR = $(BUILD)/src/cli/jailor
 
-.PHONY: all deps deps-check build docs check check-vm unit integration demo install clean bench
+.PHONY: all deps deps-check build vendor docs screenshots check check-vm unit integration demo install clean bench
 
 all: build docs
 
@@ -16,7 +16,11 @@ deps-check:
 $(BUILD)/build.ninja:
 	meson setup $(BUILD)
 
-build: deps $(BUILD)/build.ninja
+# the web UI's xterm.js, from npm (package-lock.json), into web/vendor/
+vendor: deps
+	tools/vendor-web.sh
+
+build: deps vendor $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 # docs/properties.md is generated from the property table (src/lib/props).
@@ -28,6 +32,11 @@ unit: deps-check build
 
 integration: deps-check build
 	JAILOR_BUILD_DIR=$(abspath $(BUILD)) $(PYTEST) -p no:cacheprovider tests/integration
+
+# docs/screenshots/: the web UI's browser test, keeping its screenshots.
+screenshots: deps-check build
+	JAILOR_SCREENSHOTS=$(abspath docs/screenshots) JAILOR_BUILD_DIR=$(abspath $(BUILD)) \
+		$(PYTEST) -p no:cacheprovider tests/integration/test_webui.py
 
 # The README's test command: unit tests, then the integration tests as root.
 check: unit integration

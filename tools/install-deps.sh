@@ -6,8 +6,8 @@
 #   tools/install-deps.sh bench   what `make bench` needs
 set -eu
 
-build="meson ninja-build pkg-config gcc libjansson-dev libarchive-dev libcurl4-openssl-dev libssl-dev libseccomp-dev libcap-dev libmnl-dev libnftables-dev debootstrap"
-check="libcmocka-dev python3-pytest zfs-fuse btrfs-progs busybox-static bindfs zstd xz-utils iproute2 dnsmasq-base nftables ethtool"
+build="meson ninja-build pkg-config gcc libjansson-dev libarchive-dev libcurl4-openssl-dev libssl-dev libseccomp-dev libcap-dev libmnl-dev libnftables-dev libmicrohttpd-dev libpam0g-dev debootstrap"
+check="chromium fonts-dejavu-core libcmocka-dev python3-pytest zfs-fuse btrfs-progs busybox-static bindfs zstd xz-utils iproute2 dnsmasq-base nftables ethtool openssl passwd"
 # what bench/ compares jailor with: LXC, systemd-nspawn, and hyperfine to time them
 peers="lxc systemd-container hyperfine"
 
@@ -25,6 +25,10 @@ for pkg in $wanted; do
         *) missing="$missing $pkg" ;;
         esac
 done
+# npm (the web UI's xterm.js, the browser tests' playwright-core): Debian's
+# nodejs and npm, unless a node with npm is there already (NodeSource's
+# nodejs carries its own npm and conflicts with Debian's package)
+command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -64,6 +64,7 @@ extern const struct cli_command cli_list_commands[];     /* cmd_list.c */
 extern const struct cli_command cli_snapshot_commands[]; /* cmd_snapshot.c */
 extern const struct cli_command cli_fstab_commands[];    /* cmd_fstab.c */
 extern const struct cli_command cli_image_commands[];    /* cmd_image.c */
+extern const struct cli_command cli_serve_commands[];    /* cmd_serve.c */
 extern const struct cli_command cli_tune_commands[];     /* cmd_tune.c */
 
 /* list -r, for cmd_list.c: prints the fetched releases (tabs: -h format). */

@@ -11,6 +11,7 @@
 #include "output.h"
 #include "pool.h"
 #include "util/cleanup.h"
+#include "views.h"
 
 #define FSTAB_MAX_ARGS 8 /* JAIL and at most SRC DST TYPE OPTIONS DUMP PASS */
 
@@ -52,16 +53,9 @@ static int parse_access(struct cli *cli, char **args, size_t n, size_t at, bool 
         return 0;
 }
 
-static json_t *entry_json(const struct fstab_entry *e, size_t index)
-{
-        return json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:b}", "index", (json_int_t)index,
-                         "src", e->src, "dst", e->dst, "type", e->type, "options", e->options,
-                         "dump", (int)e->dump, "pass", (int)e->pass, "basejail", e->basejail);
-}
-
 static void print_json_entry(const struct fstab_entry *e, size_t index)
 {
-        json_t *o = entry_json(e, index);
+        json_t *o = fstab_entry_to_json(e, index);
 
         output_json(o);
         json_decref(o);
@@ -93,10 +87,8 @@ static int list(struct cli *cli, struct storage *s, const char *name, bool tabs)
         if (r < 0)
                 return cli_fail(&err);
         if (cli->json) {
-                json_t *a = json_array();
+                json_t *a = fstab_entries_to_json(v, n);
 
-                for (size_t i = 0; i < n; i++)
-                        json_array_append_new(a, entry_json(&v[i], i));
                 output_json(a);
                 json_decref(a);
         } else if (tabs) {
@@ -208,7 +200,7 @@ static int remove_entry(struct cli *cli, struct storage *s, char **args, size_t 
         if (jail_fstab_remove(&cli->ctx, s, args[0], &m, &removed, &err) < 0)
                 return cli_fail(&err);
         if (cli->json) {
-                json_t *o = entry_json(&removed, m.index);
+                json_t *o = fstab_entry_to_json(&removed, m.index);
 
                 /* matched by its fields: where it was does not matter any more */
                 if (!m.by_index)

@@ -11,6 +11,7 @@
 #include "output.h"
 #include "pool.h"
 #include "util/cleanup.h"
+#include "views.h"
 
 /* What a CORRUPT row shows in every column but NAME and STATE (iocage). */
 #define NOT_AVAILABLE "N/A"
@@ -88,24 +89,6 @@ static int add_row(struct table *t, enum list_format format, const struct jail_r
         return -EINVAL;
 }
 
-static json_t *row_json(const void *row)
-{
-        const struct jail_row *r = row;
-        _cleanup_free_ char *ip4 = r->corrupt ? NULL : jail_row_ip4_short(r);
-
-        if (r->corrupt)
-                return json_pack("{s:n, s:s, s:s, s:s}", "jid", "name", r->name, "state", "CORRUPT",
-                                 "error", r->corrupt_reason);
-        if (!ip4)
-                return NULL;
-        return json_pack("{s:o, s:s, s:s, s:b, s:s, s:s?, s:s, s:s, s:s, s:b, s:s?, s:s?, s:b}", "jid",
-                         r->state.up ? json_integer(r->state.jid) : json_null(), "name", r->name,
-                         "state", jail_state_name(&r->state), "boot", r->boot, "type",
-                         r->is_template ? "template" : "jail", "release", r->release, "ip4", ip4,
-                         "ip4_addr", r->ip4_addr, "ip6_addr", r->ip6_addr, "dhcp", r->dhcp,
-                         "address", r->address, "template", r->source_template, "basejail", r->basejail);
-}
-
 static int print_rows(struct cli *cli, const struct jail_row *rows, size_t n,
                       enum list_format format, bool tabs)
 {
@@ -115,7 +98,7 @@ static int print_rows(struct cli *cli, const struct jail_row *rows, size_t n,
         struct table *t;
 
         if (cli->json)
-                return output_json_rows(rows, n, sizeof(*rows), row_json);
+                return output_json_take(jail_rows_to_json(rows, n));
         t = table_new(headers);
         if (!t)
                 return EXIT_FAILED;
@@ -186,29 +169,13 @@ static int cmd_list(struct cli *cli, int argc, char **argv)
 
 /* ---- df ----------------------------------------------------------------- */
 
-static json_t *df_row_json(const void *row)
-{
-        const struct jail_df_row *r = row;
-        json_t *o = json_pack("{s:s, s:s, s:n, s:n}", "name", r->name, "type",
-                              r->is_template ? "template" : "jail", "crt", "res");
-
-        if (!o)
-                return NULL;
-        json_object_set_new(o, "qta", r->quota ? json_string(r->quota) : json_null());
-        json_object_set_new(o, "used", r->has_space ? json_integer((json_int_t)r->used)
-                                                    : json_null());
-        json_object_set_new(o, "available", r->has_space ? json_integer((json_int_t)r->avail)
-                                                         : json_null());
-        return o;
-}
-
 static int print_df(struct cli *cli, const struct jail_df_row *rows, size_t n, bool tabs)
 {
         static const char *const headers[] = {"NAME", "CRT", "RES", "QTA", "USE", "AVA", NULL};
         struct table *t;
 
         if (cli->json)
-                return output_json_rows(rows, n, sizeof(*rows), df_row_json);
+                return output_json_take(jail_df_rows_to_json(rows, n));
         t = table_new(headers);
         if (!t)
                 return EXIT_FAILED;

@@ -6,6 +6,7 @@
 #include "output.h"
 #include "pool.h"
 #include "util/cleanup.h"
+#include "views.h"
 
 /* Commands whose whole command line is one POOL argument. */
 static int parse_pool_arg(struct cli *cli, int argc, char **argv, const char **ret)
@@ -92,15 +93,8 @@ static int cmd_pools(struct cli *cli, int argc, char **argv)
                 return cli_fail(&err);
 
         if (cli->json) {
-                json_t *a = json_array();
-                for (size_t i = 0; i < n; i++)
-                        json_array_append_new(
-                                a, json_pack("{s:s, s:s, s:b, s:b, s:b, s:I}", "pool", list[i].name,
-                                             "backend", storage_backend_name(list[i].backend),
-                                             "active", list[i].active, "embedded",
-                                             list[i].embedded, "holds_host_root",
-                                             list[i].holds_host_root, "free",
-                                             (json_int_t)list[i].avail));
+                json_t *a = pool_candidates_to_json(list, n);
+
                 output_json(a);
                 json_decref(a);
                 pool_candidates_free(list, n);

@@ -14,6 +14,7 @@
 #include "output.h"
 #include "pool.h"
 #include "util/cleanup.h"
+#include "views.h"
 
 /*
  * Options may come after the arguments, as iocage takes them
@@ -113,19 +114,9 @@ static int print_snapshots(struct cli *cli, const struct jail_snapshot *v, size_
         json_t *a;
 
         if (cli->json) {
-                a = json_array();
-                for (size_t i = 0; a && i < n; i++) {
-                        json_t *clones = json_array();
-
-                        for (size_t k = 0; clones && v[i].clones[k]; k++)
-                                json_array_append_new(clones, json_string(v[i].clones[k]));
-                        json_array_append_new(
-                            a, json_pack("{s:s, s:I, s:o, s:I, s:b, s:o}", "name", v[i].name,
-                                         "created", (json_int_t)v[i].created, "rsize",
-                                         v[i].rsize < 0 ? json_null() : json_integer(v[i].rsize),
-                                         "used", (json_int_t)v[i].used, "config", v[i].has_config,
-                                         "clones", clones));
-                }
+                a = jail_snapshots_to_json(v, n);
+                if (!a)
+                        return EXIT_FAILED;
                 output_json(a);
                 json_decref(a);
                 return EXIT_OK;

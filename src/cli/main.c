@@ -16,7 +16,8 @@ enum { OPT_JSON = 0x100 };
 static const struct cli_command *const command_groups[] = {
         cli_pool_commands,     cli_props_commands,    cli_release_commands, cli_jail_commands,
         cli_runtime_commands,  cli_list_commands,     cli_snapshot_commands, cli_fstab_commands,
-        cli_image_commands,    cli_tune_commands,
+        cli_image_commands,    cli_serve_commands,
+        cli_tune_commands,
 };
 
 static const struct cli_command *find_command(const char *name)

@@ -105,19 +105,11 @@ void output_json(json_t *v)
         fputc('\n', stdout);
 }
 
-int output_json_rows(const void *rows, size_t n, size_t size, json_t *(*to_json)(const void *row))
+int output_json_take(json_t *v)
 {
-        json_t *a = json_array();
-
-        for (size_t i = 0; a && i < n; i++) {
-                if (json_array_append_new(a, to_json((const char *)rows + i * size)) < 0) {
-                        json_decref(a);
-                        a = NULL;
-                }
-        }
-        if (!a)
+        if (!v)
                 return EXIT_FAILED;
-        output_json(a);
-        json_decref(a);
+        output_json(v);
+        json_decref(v);
         return EXIT_OK;
 }

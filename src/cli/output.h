@@ -24,8 +24,5 @@ void table_free(struct table *t);
 /* Prints v as indented JSON followed by a newline. */
 void output_json(json_t *v);
 
-/*
- * Prints the JSON array of to_json(row) for the n rows, each `size` bytes,
- * starting at rows.  EXIT_FAILED when out of memory, else EXIT_OK.
- */
-int output_json_rows(const void *rows, size_t n, size_t size, json_t *(*to_json)(const void *row));
+/* Prints v (taken) as output_json does; EXIT_FAILED when v is NULL (out of memory). */
+int output_json_take(json_t *v);

@@ -22,6 +22,7 @@ Use:
 """
 import contextlib
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -210,6 +211,8 @@ def topology(tmp_path, dhcp=True, http=True, dnsmasq_options=()):
 
 
 def namespaces():
-    """The network namespaces `ip netns` knows, for leak checks."""
+    """The topologies' network namespaces (j?-TAG) that `ip netns` knows, for leak
+    checks; others on the machine (a benchmark's, say) are none of the tests' business."""
     out = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
-    return sorted(line.split()[0] for line in out.splitlines() if line.strip())
+    names = (line.split()[0] for line in out.splitlines() if line.strip())
+    return sorted(n for n in names if re.fullmatch(r"j[a-z]-[0-9a-f]{6}", n))

@@ -1,6 +1,7 @@
-"""jailor loads libcurl, libarchive, libcrypto and libnftables only when a command uses
-them (src/lib/lazy/lazy_link.c), so that start, stop, exec and list do not
-pay for mapping forty libraries (x86-64 builds)."""
+"""jailor loads libcurl, libarchive, libcrypto, libnftables, libmicrohttpd
+and libpam only when a command uses them (src/lib/lazy/lazy_link.c), so that
+start, stop, exec and list do not pay for mapping forty libraries (x86-64
+builds)."""
 import os
 import platform
 import subprocess
@@ -9,7 +10,7 @@ import pytest
 
 from conftest import JAILOR, with_dir_pool
 
-BIG = ("libcurl.so", "libarchive.so", "libcrypto.so", "libnftables.so")
+BIG = ("libcurl.so", "libarchive.so", "libcrypto.so", "libnftables.so", "libmicrohttpd.so", "libpam.so")
 
 pytestmark = pytest.mark.skipif(platform.machine() != "x86_64",
                                 reason="lazy linking is built on x86-64 only (meson option lazy_link)")

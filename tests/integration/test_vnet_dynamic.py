@@ -143,14 +143,19 @@ def test_nat_jail_reaches_upstream_and_a_forward_reaches_it(netj, tmp_path):
 def test_a_killed_supervisor_leaves_nothing_after_the_next_command(netj, tmp_path):
     j = netj
     create(j, "k", "vnet=on", "nat=on", "nat_forwards=tcp(8000:8082)")
-    with netns.topology(tmp_path, dhcp=False, http=False) as topo, running(topo, j, "k"):
-        state = json.loads((j.run_dir / "k" / "state.json").read_text())
-        assert nat_table(topo) is not None
-        os.kill(state["supervisor"], signal.SIGKILL)
-        wait_for(lambda: not os.path.exists(f"/proc/{state['init']}"), "the jail's end")
+    create(j, "b", "vnet=on", "ip4_addr=10.77.0.95/24")
+    with netns.topology(tmp_path, dhcp=False, http=False) as topo, running(topo, j, "k", "b"):
+        assert nat_table(topo) is not None and "bridge0" in links(topo)
+        for name in ("k", "b"):
+            state = json.loads((j.run_dir / name / "state.json").read_text())
+            os.kill(state["supervisor"], signal.SIGKILL)
+            wait_for(lambda: not os.path.exists(f"/proc/{state['init']}"), "the jail's end")
 
         def clean():
             topo.jailor(j, "list")
             return nat_table(topo) is None and jail_links(topo) == []
 
-        wait_for(clean, "the next command to clean up after the killed supervisor")
+        wait_for(clean, "the next command to clean up after the killed supervisors")
+        # the uplink has the host's addresses back
+        assert addrs(topo, "eth0") == {f"{netns.HOST_ADDR}/24", f"{netns.HOST_ADDR6}/64"}
+        assert "default via" in topo.run("host", "ip", "route").stdout

@@ -142,6 +142,14 @@ struct jailnet_start {
  */
 int jailnet_setup(const struct jailnet_start *s, struct jailnet **ret, struct jailor_error *err);
 
+/*
+ * Where the jail's root is seen from now on (DHCP renewals write
+ * resolv.conf there): the supervisor leaves the mount namespace it set the
+ * jail up in, and then reaches the root as /proc/INIT/root.  root must
+ * outlive n.
+ */
+void jailnet_set_root(struct jailnet *n, const char *root);
+
 /* For the supervisor's poll loop (DHCP): the fd to poll, or -1, and the timeout. */
 int jailnet_fd(const struct jailnet *n);
 int jailnet_timeout_ms(const struct jailnet *n);

@@ -60,30 +60,42 @@ static bool addr_from_json(json_t *o, int *family, union inet_addr *a, unsigned 
 
 /* ---- moving the uplink's addresses ------------------------------------------ */
 
-/* Adds to json the default routes through ifindex and deletes them. */
-static int take_default_routes(struct rtnl *host, int ifindex, json_t *routes,
-                               struct jailor_error *err)
+/* Notes in routes the default routes through ifindex. */
+static void note_default_routes(struct rtnl *host, int ifindex, json_t *routes)
 {
         for (int family = AF_INET; family; family = family == AF_INET ? AF_INET6 : 0) {
                 struct route rt;
+                json_t *o;
 
                 if (rtnl_route_default(host, family, &rt, NULL) < 0 || rt.ifindex != ifindex ||
                     !rt.has_gateway)
                         continue;
-                json_t *o = addr_json(family, &rt.gateway, 0);
+                o = addr_json(family, &rt.gateway, 0);
                 /* given back as they were: who made them and their metric */
                 json_object_set_new(o, "metric", json_integer(rt.metric));
                 json_object_set_new(o, "protocol", json_integer(rt.protocol));
                 json_array_append_new(routes, o);
-                rt.metric = 0;
-                int k = rtnl_route_delete(host, &rt, err);
-                if (k < 0)
-                        return k;
         }
-        return 0;
 }
 
-static int add_routes(struct rtnl *host, json_t *routes, const char *dev, struct jailor_error *err)
+/* Notes in addrs the global addresses of ifname (fe80:: stays: each link has its own). */
+static int note_addresses(struct rtnl *host, const char *ifname, json_t *addrs,
+                          struct jailor_error *err)
+{
+        _cleanup_free_ struct addr_info *list = NULL;
+        size_t n = 0;
+        int k = rtnl_addr_list(host, ifname, AF_UNSPEC, &list, &n, err);
+
+        for (size_t i = 0; k >= 0 && i < n; i++)
+                if (list[i].scope == RT_SCOPE_UNIVERSE)
+                        json_array_append_new(addrs, addr_json(list[i].family, &list[i].addr,
+                                                               list[i].prefix));
+        return k < 0 ? k : 0;
+}
+
+/* Adds (add) or deletes the routes noted, through dev. */
+static int change_routes(struct rtnl *host, json_t *routes, const char *dev, bool add,
+                         struct jailor_error *err)
 {
         size_t i;
         json_t *o;
@@ -98,37 +110,17 @@ static int add_routes(struct rtnl *host, json_t *routes, const char *dev, struct
                 rt.metric = (uint32_t)json_integer_value(json_object_get(o, "metric"));
                 rt.protocol = (uint8_t)json_integer_value(json_object_get(o, "protocol"));
                 snprintf(rt.dev, sizeof(rt.dev), "%s", dev);
-                k = rtnl_route_add(host, &rt, err);
-                if (k < 0 && k != -EEXIST)
+                k = add ? rtnl_route_add(host, &rt, err) : rtnl_route_delete(host, &rt, err);
+                /* already there, or already gone: a run killed halfway did it */
+                if (k < 0 && k != (add ? -EEXIST : -ESRCH))
                         return k;
         }
         return 0;
 }
 
-/* Moves the global addresses of from to to, noting them in addrs. */
-static int move_addresses(struct rtnl *host, const char *from, const char *to, json_t *addrs,
-                          struct jailor_error *err)
-{
-        _cleanup_free_ struct addr_info *list = NULL;
-        size_t n = 0;
-        int k = rtnl_addr_list(host, from, AF_UNSPEC, &list, &n, err);
-
-        for (size_t i = 0; k >= 0 && i < n; i++) {
-                const struct addr_info *a = &list[i];
-
-                if (a->scope != RT_SCOPE_UNIVERSE)
-                        continue; /* fe80:: stays: each link has its own */
-                json_array_append_new(addrs, addr_json(a->family, &a->addr, a->prefix));
-                k = rtnl_addr_delete(host, from, a->family, &a->addr, a->prefix, err);
-                if (k >= 0)
-                        k = rtnl_addr_add(host, to, a->family, &a->addr, a->prefix,
-                                          a->family == AF_INET6 ? RTNL_ADDR_NODAD : 0, err);
-        }
-        return k < 0 ? k : 0;
-}
-
-static int put_addresses(struct rtnl *host, json_t *addrs, const char *dev,
-                         struct jailor_error *err)
+/* Adds (add) or deletes the addresses noted, on dev. */
+static int change_addresses(struct rtnl *host, json_t *addrs, const char *dev, bool add,
+                            struct jailor_error *err)
 {
         size_t i;
         json_t *o;
@@ -140,9 +132,10 @@ static int put_addresses(struct rtnl *host, json_t *addrs, const char *dev,
 
                 if (!addr_from_json(o, &family, &a, &prefix))
                         continue;
-                k = rtnl_addr_add(host, dev, family, &a, prefix,
-                                  family == AF_INET6 ? RTNL_ADDR_NODAD : 0, err);
-                if (k < 0 && k != -EEXIST)
+                k = add ? rtnl_addr_add(host, dev, family, &a, prefix,
+                                        family == AF_INET6 ? RTNL_ADDR_NODAD : 0, err)
+                        : rtnl_addr_delete(host, dev, family, &a, prefix, err);
+                if (k < 0 && k != (add ? -EEXIST : -EADDRNOTAVAIL))
                         return k;
         }
         return 0;
@@ -174,7 +167,14 @@ static int check_offload(const struct jailor_ctx *ctx, const struct jailnet_brid
         return 0;
 }
 
-/* The uplink joins the new bridge with its MAC, addresses and default routes. */
+static int write_record(const struct jailor_ctx *ctx, const char *bridge, json_t *rec,
+                        struct jailor_error *err);
+
+/*
+ * The uplink joins the new bridge with its MAC, addresses and default
+ * routes.  Everything that moves is written down before anything does, so
+ * a run killed at any point leaves a record the sweep can undo.
+ */
 static int adopt_uplink(const struct jailor_ctx *ctx, struct rtnl *host,
                         const struct jailnet_bridge *b, json_t *rec, struct jailor_error *err)
 {
@@ -187,6 +187,12 @@ static int adopt_uplink(const struct jailor_ctx *ctx, struct rtnl *host,
         json_object_set_new(rec, "addrs", addrs);
         json_object_set_new(rec, "routes", routes);
         k = rtnl_link_get(host, uplink, &info, err);
+        if (k >= 0) {
+                note_default_routes(host, info.ifindex, routes);
+                k = note_addresses(host, uplink, addrs, err);
+        }
+        if (k >= 0)
+                k = write_record(ctx, bridge, rec, err);
         if (k >= 0)
                 k = check_offload(ctx, b, &info, err);
         if (k >= 0 && info.has_mac)
@@ -194,15 +200,17 @@ static int adopt_uplink(const struct jailor_ctx *ctx, struct rtnl *host,
         if (k >= 0)
                 k = rtnl_link_set_mtu(host, bridge, info.mtu, err);
         if (k >= 0)
-                k = take_default_routes(host, info.ifindex, routes, err);
+                k = change_routes(host, routes, uplink, false, err);
         if (k >= 0)
-                k = move_addresses(host, uplink, bridge, addrs, err);
+                k = change_addresses(host, addrs, uplink, false, err);
+        if (k >= 0)
+                k = change_addresses(host, addrs, bridge, true, err);
         if (k >= 0)
                 k = rtnl_link_set_master(host, uplink, bridge, err);
         if (k >= 0)
                 k = rtnl_link_set_up(host, bridge, true, err);
         if (k >= 0)
-                k = add_routes(host, routes, bridge, err);
+                k = change_routes(host, routes, bridge, true, err);
         return k < 0 ? k : 0;
 }
 
@@ -236,12 +244,8 @@ int jailnet_bridge_attach(const struct jailor_ctx *ctx, struct rtnl *host,
         if (made) {
                 /* written first: a start killed halfway still leaves the way back */
                 k = write_record(ctx, b->name, rec, err);
-                if (k >= 0 && b->uplink[0]) {
+                if (k >= 0 && b->uplink[0])
                         k = adopt_uplink(ctx, host, b, rec, err);
-                        int w = write_record(ctx, b->name, rec, k < 0 ? NULL : err);
-                        if (k >= 0)
-                                k = w;
-                }
                 if (k >= 0 && b->has_gateway)
                         k = rtnl_addr_add(host, b->name, AF_INET, &b->gateway, b->gateway_prefix,
                                           0, err);
@@ -283,9 +287,9 @@ static int release(const struct jailor_ctx *ctx, struct rtnl *host, const char *
         if (k == -ENODEV)
                 k = 0;
         if (k >= 0 && uplink) {
-                k = put_addresses(host, json_object_get(rec, "addrs"), uplink, err);
+                k = change_addresses(host, json_object_get(rec, "addrs"), uplink, true, err);
                 if (k >= 0)
-                        k = add_routes(host, json_object_get(rec, "routes"), uplink, err);
+                        k = change_routes(host, json_object_get(rec, "routes"), uplink, true, err);
                 if (k == -ENODEV)
                         k = 0; /* the uplink is gone: nothing to give back to */
         }

@@ -295,6 +295,9 @@ static int setup_vnet(struct jailnet *n, struct jailor_error *err)
 
         /* bridges are shared: one jailor process at a time makes or gives them back */
         k = lock_take(n->s.ctx, "net", true, &lock, err);
+        /* what a supervisor killed while it set up left (no state file tells of it) */
+        if (k >= 0)
+                jailnet_bridge_sweep(n->s.ctx, n->host, NULL);
         for (size_t i = 0; k >= 0 && i < p->n_nics; i++)
                 k = setup_vnet_nic(n, &p->nics[i], err);
         for (size_t i = 0; k >= 0 && i < p->n_nics; i++) {
@@ -389,6 +392,12 @@ int jailnet_setup(const struct jailnet_start *s, struct jailnet **ret, struct ja
         }
         *ret = n;
         return 0;
+}
+
+void jailnet_set_root(struct jailnet *n, const char *root)
+{
+        if (n)
+                n->s.root = root;
 }
 
 int jailnet_fd(const struct jailnet *n)

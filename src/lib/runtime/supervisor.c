@@ -46,6 +46,7 @@ struct supervisor {
         size_t n_clients;
         struct cgroup *cgroup;
         struct jailnet *net; /* the jail's network, undone when it stops */
+        char init_root[32];  /* /proc/INIT/root: the jail's root once we left its set-up namespace */
         bool stopping;
         struct timespec kill_at;
         bool own_init;      /* the jail's /sbin/init, else jailor's built-in init */
@@ -499,6 +500,23 @@ static void write_resolv_conf(struct supervisor *sup)
                 jailor_warn(cfg->ctx, "Jail '%s': %s", cfg->name, err.msg);
 }
 
+/*
+ * The init has its own copy of the jail's mounts by now (and dropped the
+ * host's when it pivoted), so they live as long as the jail does.  Staying
+ * in the namespace they were made in would pin a copy of every host mount
+ * that existed at start: the host could then never free a disk or destroy
+ * a dataset unmounted since ("busy").  So the supervisor goes back to the
+ * host's namespace, and that one is freed.
+ */
+static int leave_setup_namespace(struct supervisor *sup, int host_mnt, struct jailor_error *err)
+{
+        if (setns(host_mnt, CLONE_NEWNS) < 0)
+                return jailor_error_errno(err, errno, "Cannot return to the host's mount namespace");
+        snprintf(sup->init_root, sizeof(sup->init_root), "/proc/%d/root", (int)sup->init);
+        jailnet_set_root(sup->net, sup->init_root);
+        return 0;
+}
+
 static int setup(struct supervisor *sup, int ready_fd, struct jailor_error *err)
 {
         const struct supervisor_config *cfg = sup->cfg;
@@ -507,7 +525,11 @@ static int setup(struct supervisor *sup, int ready_fd, struct jailor_error *err)
         sigset_t mask;
         int r;
 
-        /* everything mounted from here on lives and dies with this process */
+        _cleanup_close_ int host_mnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+
+        if (host_mnt < 0)
+                return jailor_error_errno(err, errno, "Cannot open the host's mount namespace");
+        /* everything mounted from here on lives and dies with the jail */
         if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
                 return jailor_error_errno(err, errno, "Cannot make the jail's mount namespace");
         r = storage_mount(cfg->storage, cfg->root_ds, err);
@@ -545,6 +567,9 @@ static int setup(struct supervisor *sup, int ready_fd, struct jailor_error *err)
          */
         malloc_trim(0);
         r = start_init(sup, ready_fd, err);
+        if (r < 0)
+                return r;
+        r = leave_setup_namespace(sup, host_mnt, err);
         if (r < 0)
                 return r;
         log_line(sup, "jail '%s' started, init PID %d", cfg->name, (int)sup->init);

@@ -290,7 +290,17 @@ int open_in_root(const char *root, const char *path, int flags, mode_t mode)
 
         if (rootfd < 0)
                 return -errno;
-        fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+        /*
+         * EAGAIN: a rename or mount anywhere on the host raced with a ".."
+         * of the path (the kernel cannot then prove it stayed inside the
+         * root).  It is only a busy host; trying again is what openat2(2)
+         * asks for.
+         */
+        for (int attempt = 0; attempt < 100; attempt++) {
+                fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+                if (fd >= 0 || errno != EAGAIN)
+                        break;
+        }
         return fd < 0 ? -errno : (int)fd;
 }
 
