@@ -11,6 +11,7 @@ Each creation is undone (untimed) before the next, so every run makes the
 same first clone; the tools take turns.
 """
 import shutil
+import time
 
 import backends
 from report import Result, RowFailed, against_limit, ratio_text
@@ -97,9 +98,22 @@ def _zfs(ctx):
     steps = {
         "jailor create": _jailor_steps(j),
         "raw": (lambda i: run(["zfs", "clone", f"{src}@s", f"{pool.pool}/raw{i}"]),
-                lambda i: run(["zfs", "destroy", f"{pool.pool}/raw{i}"])),
+                lambda i: _zfs_destroy(f"{pool.pool}/raw{i}")),
     }
     return steps, "zfs clone"
+
+
+def _zfs_destroy(dataset, timeout=30):
+    """zfs-fuse says "dataset is busy" for a while after a mount: unmount, then retry (untimed)."""
+    run(["zfs", "unmount", dataset], check=False)
+    deadline = time.monotonic() + timeout
+    while True:
+        p = run(["zfs", "destroy", dataset], check=False)
+        if p.returncode == 0:
+            return
+        if "busy" not in p.stderr or time.monotonic() > deadline:
+            raise RuntimeError(f"zfs destroy {dataset}: {p.stderr.strip()}")
+        time.sleep(0.1)
 
 
 BACKENDS = {"dir": _dir, "btrfs": _btrfs, "zfs": _zfs}

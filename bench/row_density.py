@@ -13,12 +13,11 @@ other, each stopping all of its own before the next starts.
 import os
 import statistics
 import time
-from pathlib import Path
 
 from report import Result, against_limit
 from row_list import make_jails
 from timing import fmt_ms
-from workspace import mem_used_kib, rss_pss_kib, run
+from workspace import lxc_monitors, mem_used_kib, rss_pss_kib, run
 
 BATCH = 100
 SETTLE_S = 2
@@ -68,20 +67,6 @@ def _jailor(ctx, names):
                 used_kib=used, sup=sup, init=init, list_ms=list_ms, listed=len(lst.stdout.splitlines()))
 
 
-def _lxc_monitors(lxc):
-    """PIDs of the [lxc monitor] processes of containers under this run's lxcpath."""
-    found = []
-    for p in Path("/proc").iterdir():
-        if p.name.isdigit():
-            try:
-                cmd = (p / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
-                continue
-            if cmd.startswith("[lxc monitor]") and str(lxc.path) in cmd:
-                found.append(int(p.name))
-    return found
-
-
 def _lxc(ctx, n):
     lxc, tree = ctx.lxc_density, ctx.busybox
     names = [f"d{i}" for i in range(n)]
@@ -99,7 +84,7 @@ def _lxc(ctx, n):
     started_s = time.perf_counter() - t0
     time.sleep(SETTLE_S)
     used = mem_used_kib() - before
-    monitors = _lxc_monitors(lxc)
+    monitors = lxc_monitors(lxc.path)
     mon = _median_kib(monitors) if monitors else (0, 0)
     running = len(lxc.running())
     t2 = time.perf_counter()

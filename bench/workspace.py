@@ -111,6 +111,20 @@ class Workspace:
         return problems
 
 
+def lxc_monitors(lxcpath):
+    """PIDs of the [lxc monitor] processes of containers under lxcpath."""
+    found = []
+    for p in Path("/proc").iterdir():
+        if p.name.isdigit():
+            try:
+                cmd = (p / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if cmd.startswith("[lxc monitor]") and str(lxcpath) in cmd:
+                found.append(int(p.name))
+    return found
+
+
 def lxc_cgroups():
     """LXC's top-level cgroups (lxc.pivot, lxc.payload.*, lxc.monitor.*) in every hierarchy."""
     root = Path("/sys/fs/cgroup")
@@ -217,6 +231,10 @@ class Lxc:
         left = self.running()
         if left:
             raise RuntimeError(f"LXC containers still running: {left}")
+        # a monitor outlives lxc-stop a moment, and parks itself in lxc.pivot as it goes:
+        # wait for ours to be gone, so that the run's cleanup removes lxc.pivot after them
+        if not wait_until(lambda: not lxc_monitors(self.path), 60, step=0.05):
+            raise RuntimeError(f"LXC monitors still running: {lxc_monitors(self.path)}")
         # lxc-copy snapshots may have mounted nothing, but their directories hold overlay deltas
         for d in self.path.iterdir():
             if d.is_dir() and (d / "config").exists() and "btrfs" in (d / "config").read_text():
